@@ -1,0 +1,71 @@
+// Threads and the instruction-set tier used by every kernel. One context is owned by one
+// inference loop, so kernels never oversubscribe the machine when several batches run.
+namespace JinaEmbed.Compute;
+
+/// <summary>The vector instruction set a kernel may use; tests force lower tiers.</summary>
+public enum IsaTier
+{
+    /// <summary>Portable scalar / <c>Vector&lt;T&gt;</c> code.</summary>
+    Portable = 0,
+    /// <summary>AVX2 + FMA (256-bit).</summary>
+    Avx2 = 1,
+    /// <summary>AVX-512F (512-bit).</summary>
+    Avx512 = 2,
+}
+
+/// <summary>Thread count and ISA tier for the compute kernels.</summary>
+public sealed class ComputeContext
+{
+    /// <summary>Creates a context; <paramref name="threads"/> ≤ 0 means one per core.</summary>
+    public ComputeContext(int threads = 0, IsaTier? tier = null)
+    {
+        Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        Tier = tier ?? DetectTier();
+    }
+
+    /// <summary>Number of threads a kernel may split its work over.</summary>
+    public int Threads { get; }
+
+    /// <summary>Widest instruction set the kernels may use.</summary>
+    public IsaTier Tier { get; }
+
+    /// <summary>A shared single-threaded context for tests and small work.</summary>
+    public static ComputeContext Default { get; } = new();
+
+    /// <summary>The best tier this processor supports.</summary>
+    public static IsaTier DetectTier()
+    {
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return IsaTier.Avx512;
+        }
+
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            return IsaTier.Avx2;
+        }
+
+        return IsaTier.Portable;
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every index in [0, count), split over the context's threads.</summary>
+    public void For(int count, Action<int> body)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (Threads == 1 || count == 1)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body(i);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Threads }, body);
+    }
+}

@@ -1,0 +1,37 @@
+// y[m, n] = x[m, k] · W[n, k]ᵀ (+ bias[n]): the one matrix product every linear layer uses.
+namespace JinaEmbed.Compute;
+
+/// <summary>General matrix multiply for linear layers.</summary>
+public static class Gemm
+{
+    /// <summary>
+    /// Computes <c>y = x·Wᵀ + bias</c> for <paramref name="rows"/> rows of x [rows, W.Columns] into y [rows, W.Rows].
+    /// An empty <paramref name="bias"/> means no bias.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> y, ComputeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(context);
+        MultiplyReference(x, rows, w.Data, w.Rows, w.Columns, bias, y);
+    }
+
+    /// <summary>Scalar oracle: y[i, j] = Σ_k x[i, k]·w[j, k] + bias[j].</summary>
+    public static void MultiplyReference(ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> w, int n, int k, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            var xi = x.Slice(i * k, k);
+            for (int j = 0; j < n; j++)
+            {
+                var wj = w.Slice(j * k, k);
+                float sum = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    sum += xi[p] * wj[p];
+                }
+
+                y[(i * n) + j] = sum + (bias.IsEmpty ? 0 : bias[j]);
+            }
+        }
+    }
+}

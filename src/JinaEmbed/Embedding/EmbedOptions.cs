@@ -1,0 +1,21 @@
+// Per-call embedding settings: the library-side twin of the API's task/dimensions/normalized/truncate.
+namespace JinaEmbed.Embedding;
+
+/// <summary>How to embed a set of inputs.</summary>
+public sealed record EmbedOptions
+{
+    /// <summary>Task adapter name (<c>retrieval.query</c>, …), or null / <c>"none"</c> for the base model without adapter or prompt.</summary>
+    public string? Task { get; init; }
+
+    /// <summary>Matryoshka size: keep the first N dimensions (1..hidden size); null keeps all.</summary>
+    public int? Dimensions { get; init; }
+
+    /// <summary>L2-normalise each vector after truncation.</summary>
+    public bool Normalize { get; init; } = true;
+
+    /// <summary>Cut inputs longer than the model's maximum (keeping the closing special token) instead of failing.</summary>
+    public bool Truncate { get; init; }
+
+    /// <summary>Treat the inputs as chunks of one document: encode them together, one vector per chunk.</summary>
+    public bool LateChunking { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace JinaEmbed.Embedding;
+
+/// <summary>Settings fixed for an embedder's lifetime.</summary>
+public sealed record EmbedderOptions
+{
+    /// <summary>Compute threads (≤ 0: one per core). More threads speed one batch up; the server runs one batch at a time.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Token budget of one forward pass: larger batches amortise weight traffic but hold more activation memory.</summary>
+    public int MaxBatchTokens { get; init; } = 16384;
+}

@@ -3,5 +3,11 @@ using System.CommandLine;
 using JinaEmbed.Cli.Commands;
 
 var root = new RootCommand("jina-embeddings-v3 in pure .NET: embed, tokenize and serve.");
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
+root.Subcommands.Add(DownloadCommand.Create());
+root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -260,6 +260,10 @@ internal static class TokenizerJsonLoader
                 return new UnicodeFormNormalizer(NormalizationForm.FormKD);
             case "Lowercase":
                 return new LowercaseNormalizer();
+            case "StripAccents":
+                return new StripAccentsNormalizer();
+            case "Prepend":
+                return new PrependNormalizer(Str(n, "prepend") ?? string.Empty);
             case "BertNormalizer":
                 {
                     bool? strip = n.TryGetProperty("strip_accents", out var s) && s.ValueKind is JsonValueKind.True or JsonValueKind.False ? s.GetBoolean() : null;

@@ -12,7 +12,6 @@ internal sealed class UnigramModel : TokenizerModel
     private readonly string[] _pieces;
     private readonly double[] _scores;
     private readonly PieceTrie _trie;
-    private readonly Dictionary<string, int> _ids;
     private readonly int _unkId;
     private readonly bool _byteFallback;
     private readonly double _unkScore;
@@ -23,23 +22,16 @@ internal sealed class UnigramModel : TokenizerModel
         _pieces = pieces;
         _scores = scores;
         _byteFallback = byteFallback;
-        var totalChars = 0;
-        foreach (var p in pieces)
+        var indices = new int[pieces.Length];
+        for (var i = 0; i < indices.Length; i++)
         {
-            totalChars += p.Length;
+            indices[i] = i;
         }
 
-        _trie = new PieceTrie(totalChars);
-        _ids = new Dictionary<string, int>(pieces.Length, StringComparer.Ordinal);
+        _trie = new PieceTrie(pieces, indices);
         var min = double.MaxValue;
         for (var i = 0; i < pieces.Length; i++)
         {
-            _ids[pieces[i]] = i;
-            if (pieces[i].Length > 0)
-            {
-                _trie.Insert(pieces[i], i);
-            }
-
             min = Math.Min(min, scores[i]);
         }
 
@@ -50,7 +42,7 @@ internal sealed class UnigramModel : TokenizerModel
             _byteIds = new int[256];
             for (var b = 0; b < 256; b++)
             {
-                _byteIds[b] = _ids.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
+                _byteIds[b] = _trie.Find($"<0x{b:X2}>");
             }
         }
     }
@@ -59,7 +51,7 @@ internal sealed class UnigramModel : TokenizerModel
 
     public int UnkId => _unkId;
 
-    public override int? TokenToId(string token) => _ids.TryGetValue(token, out var id) ? id : null;
+    public override int? TokenToId(string token) => _trie.Find(token) is var id and >= 0 ? id : null;
 
     public override string? IdToToken(int id) => (uint)id < (uint)_pieces.Length ? _pieces[id] : null;
 
@@ -181,7 +173,7 @@ internal sealed class UnigramModel : TokenizerModel
 
     private void EmitUnknown(string piece, int os, int oe, TokenBuffer output)
     {
-        if (_ids.TryGetValue(piece, out var known))
+        if (_trie.Find(piece) is var known and >= 0)
         {
             output.Add(known, os, oe);
             return;

@@ -10,7 +10,7 @@ internal sealed class BenchOptions
 
     public int[] Threads { get; private set; } = [1, 2];
 
-    public int Repeat { get; private set; } = 1;
+    public int Repeat { get; private set; } = 3;
 
     public string? Corpus { get; private set; }
 

@@ -75,14 +75,32 @@ if (spm != null)
     Console.WriteLine($"ML.NET SentencePiece (uni8k.model, ids mapped to the HF layout) differs from ours on {spmDiffer} of {lines.Length} lines (expected: whitespace-handling differences, see fixture README)");
 }
 
+// Rounds interleave the tokenizers so that load changes on a shared machine hit all of them alike; best per entry.
+var contenders = new List<(string Name, Func<string, int> Encode)>
+{
+    ("ours Encode (ids+offsets)", l => ours.Encode(l).Count),
+    ("HF tokenizers (Tokenizers.DotNet)", l => hf.Encode(l).Length),
+};
+if (spm != null)
+{
+    contenders.Add(("ML.NET SentencePiece", l => spm.EncodeToIds(l).Count));
+}
+
 var results = new List<(string Name, int Threads, double Seconds)>();
 foreach (var threads in options.Threads)
 {
-    results.Add(("ours Encode (ids+offsets)", threads, Run(lines, threads, options.Repeat, l => ours.Encode(l).Count)));
-    results.Add(("HF tokenizers (Tokenizers.DotNet)", threads, Run(lines, threads, options.Repeat, l => hf.Encode(l).Length)));
-    if (spm != null)
+    var best = contenders.Select(_ => double.MaxValue).ToArray();
+    for (var round = 0; round < options.Repeat; round++)
     {
-        results.Add(("ML.NET SentencePiece", threads, Run(lines, threads, options.Repeat, l => spm.EncodeToIds(l).Count)));
+        for (var c = 0; c < contenders.Count; c++)
+        {
+            best[c] = Math.Min(best[c], Run(lines, threads, 1, contenders[c].Encode));
+        }
+    }
+
+    for (var c = 0; c < contenders.Count; c++)
+    {
+        results.Add((contenders[c].Name, threads, best[c]));
     }
 }
 

@@ -17,6 +17,11 @@ internal sealed class UnigramModel : TokenizerModel
     private readonly double _unkScore;
     private readonly int[]? _byteIds;
 
+    // Direct-mapped cache of recent words → segmentation (HF caches Unigram results too). Entries are immutable and
+    // replaced whole, so concurrent readers see either the old or the new entry.
+    // An entry is one int[]: [hash, length, count, chars..., token ends..., token ids...] (one object, few cache lines).
+    private readonly int[]?[] _cache = new int[]?[1 << 15];
+
     public UnigramModel(string[] pieces, double[] scores, int? unkId, bool byteFallback)
     {
         _pieces = pieces;
@@ -63,6 +68,23 @@ internal sealed class UnigramModel : TokenizerModel
             return;
         }
 
+        var chars = text.RawChars;
+        uint hash = 2166136261;
+        if (n <= MaxCachedLength)
+        {
+            for (var k = start; k < end; k++)
+            {
+                hash = (hash ^ chars[k]) * 16777619;
+            }
+
+            var entry = Volatile.Read(ref _cache[hash & (_cache.Length - 1)]);
+            if (entry != null && entry[0] == (int)hash && entry[1] == n && SameWord(entry, chars, start, n))
+            {
+                EmitCached(text, start, entry, output);
+                return;
+            }
+        }
+
         var scratch = Lattice.Get(n + 1);
         var best = scratch.Score;
         var from = scratch.From;
@@ -73,7 +95,6 @@ internal sealed class UnigramModel : TokenizerModel
         }
 
         best[0] = 0;
-        var chars = text.RawChars;
         var trie = _trie;
         var scores = _scores;
         var i = 0;
@@ -152,13 +173,85 @@ internal sealed class UnigramModel : TokenizerModel
             pos = s;
         }
 
+        // Reverse into token order.
+        var tokStarts = scratch.TokStart;
+        var tokEnds = scratch.TokEnd;
+        var tokIds = scratch.TokId;
+        for (var t = 0; t < count; t++)
+        {
+            var src = count - 1 - t;
+            tokStarts[t] = path[src * 3];
+            tokEnds[t] = path[(src * 3) + 1];
+            tokIds[t] = path[(src * 3) + 2];
+        }
+
+        Emit(text, start, tokStarts, tokEnds, tokIds, count, output);
+        if (n <= MaxCachedLength)
+        {
+            var entry = new int[3 + n + (2 * count)];
+            entry[0] = (int)hash;
+            entry[1] = n;
+            entry[2] = count;
+            for (var k = 0; k < n; k++)
+            {
+                entry[3 + k] = chars[start + k];
+            }
+
+            Array.Copy(tokEnds, 0, entry, 3 + n, count);
+            Array.Copy(tokIds, 0, entry, 3 + n + count, count);
+            Volatile.Write(ref _cache[hash & (_cache.Length - 1)], entry);
+        }
+    }
+
+    private static bool SameWord(int[] entry, char[] chars, int start, int n)
+    {
+        for (var k = 0; k < n; k++)
+        {
+            if (entry[3 + k] != chars[start + k])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void EmitCached(NormalizedText text, int start, int[] entry, TokenBuffer output)
+    {
+        var n = entry[1];
+        var count = entry[2];
         var starts = text.Starts;
         var ends = text.Ends;
-        for (var t = count - 1; t >= 0; t--)
+        var s = 0;
+        for (var t = 0; t < count; t++)
         {
-            var s = path[t * 3];
-            var e = path[t * 3 + 1];
-            var id = path[t * 3 + 2];
+            var e = entry[3 + n + t];
+            var id = entry[3 + n + count + t];
+            if (id >= 0)
+            {
+                output.Add(id, starts[start + s], ends[start + e - 1]);
+            }
+            else
+            {
+                EmitUnknown(new string(text.RawChars, start + s, e - s), starts[start + s], ends[start + e - 1], output);
+            }
+
+            s = e;
+        }
+    }
+
+    private const int MaxCachedLength = 48;
+
+    /// <summary>Appends tokens given as word-relative [start, end) with ids (-1 = unknown piece).</summary>
+    private void Emit(NormalizedText text, int start, int[] tokStarts, int[] tokEnds, int[] tokIds, int count, TokenBuffer output)
+    {
+        var starts = text.Starts;
+        var ends = text.Ends;
+        for (var t = 0; t < count; t++)
+        {
+            var s = tokStarts[t];
+            var e = tokEnds[t];
+            var id = tokIds[t];
             var os = starts[start + s];
             var oe = ends[start + e - 1];
             if (id >= 0)
@@ -167,7 +260,7 @@ internal sealed class UnigramModel : TokenizerModel
                 continue;
             }
 
-            EmitUnknown(new string(chars, start + s, e - s), os, oe, output);
+            EmitUnknown(new string(text.RawChars, start + s, e - s), os, oe, output);
         }
     }
 
@@ -217,6 +310,9 @@ internal sealed class UnigramModel : TokenizerModel
         public int[] From = new int[64];
         public int[] Id = new int[64];
         public int[] Path = new int[192];
+        public int[] TokStart = new int[64];
+        public int[] TokEnd = new int[64];
+        public int[] TokId = new int[64];
 
         public static Lattice Get(int size)
         {
@@ -228,6 +324,9 @@ internal sealed class UnigramModel : TokenizerModel
                 l.From = new int[n];
                 l.Id = new int[n];
                 l.Path = new int[n * 3];
+                l.TokStart = new int[n];
+                l.TokEnd = new int[n];
+                l.TokId = new int[n];
             }
 
             return l;

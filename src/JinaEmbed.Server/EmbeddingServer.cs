@@ -79,8 +79,9 @@ public sealed class EmbeddingServer : IAsyncDisposable
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
 
+        builder.Services.AddSingleton(services => new ServerRuntime(options, services.GetRequiredService<ILoggerFactory>().CreateLogger("JinaEmbed.Server")));
         var app = builder.Build();
-        var runtime = new ServerRuntime(options, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("JinaEmbed.Server"));
+        var runtime = app.Services.GetRequiredService<ServerRuntime>();
 
         app.UseMiddleware<RequestPipeline>(runtime);
         app.UseRouting();

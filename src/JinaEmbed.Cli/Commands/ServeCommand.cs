@@ -2,6 +2,7 @@
 // JinaEmbed.Server.EmbeddingServer; settings also come from appsettings.json and JINAEMBED_* variables.
 using System.CommandLine;
 using System.Globalization;
+using JinaEmbed.Hub;
 using JinaEmbed.Server;
 
 namespace JinaEmbed.Cli.Commands;
@@ -11,7 +12,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var model = new Option<string?>("--model", "-m") { Description = "Model folder or Hugging Face hub id (or JINAEMBED_MODEL)." };
+        var model = new Option<string?>("--model", "-m") { Description = "Model folder or Hugging Face hub id, downloaded once into the Hugging Face cache (default jinaai/jina-embeddings-v3; or JINAEMBED_MODEL)." };
         var host = new Option<string?>("--host") { Description = "Address to bind (default 127.0.0.1)." };
         var port = new Option<int?>("--port", "-p") { Description = "TCP port (default 8080; 0 picks a free one)." };
         var apiKey = new Option<string?>("--api-key") { Description = "Require Authorization: Bearer <key> (or JINAEMBED_APIKEY)." };
@@ -42,26 +43,14 @@ internal static class ServeCommand
             });
             if (string.IsNullOrEmpty(options.Model))
             {
-                await Console.Error.WriteLineAsync("serve: --model (or JINAEMBED_MODEL) is required.");
-                return 2;
+                options.Model = ModelSource.DefaultModel;
             }
 
-            var directory = ResolveModel(options.Model);
-            if (directory == null)
-            {
-                await Console.Error.WriteLineAsync($"serve: '{options.Model}' is not a model folder (config.json not found).");
-                return 2;
-            }
-
-            await using var server = await EmbeddingServer.StartAsync(options, directory, cancellationToken);
+            await using var server = await EmbeddingServer.StartAsync(options, options.Model, cancellationToken);
             Console.Error.WriteLine($"jinaembed: serving {options.Model} on {server.BaseAddress} (ready when GET /ready is 200)");
             await server.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
         return command;
     }
-
-    /// <summary>A folder with config.json is used as is.</summary>
-    private static string? ResolveModel(string model) =>
-        File.Exists(Path.Combine(model, "config.json")) ? model : null;
 }

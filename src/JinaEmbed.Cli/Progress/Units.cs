@@ -26,7 +26,7 @@ internal static class Units
     {
         >= 1e9 => string.Create(CultureInfo.InvariantCulture, $"{count / 1e9:0.0#}G"),
         >= 1e6 => string.Create(CultureInfo.InvariantCulture, $"{count / 1e6:0.0#}M"),
-        >= 1e4 => string.Create(CultureInfo.InvariantCulture, $"{count / 1e3:0.0}k"),
+        >= 1e3 => string.Create(CultureInfo.InvariantCulture, $"{count / 1e3:0.0}k"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{count:0.#}"),
     };
 

@@ -67,4 +67,19 @@ public sealed class ProgressTests
 
         Assert.Contains(" 50.0% 2.0 MiB/4.0 MiB 1.0 MiB/s ETA 0:02", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void EmbedLine_ShowsItemsAndTokensPerSecond()
+    {
+        var now = TimeSpan.Zero;
+        using var writer = new StringWriter();
+        var renderer = new ProgressRenderer(writer, interactive: false, () => now);
+        var known = new EmbedProgress(renderer, totalItems: 1000);
+        var streaming = new EmbedProgress(renderer, totalItems: null);
+        now = TimeSpan.FromSeconds(4);
+
+        Assert.Equal("[######..................]  25.0% 250/1,000 items, 62.5 items/s, 5.0k tokens/s, ETA 0:12", known.Line(250, 20_000));
+        Assert.Equal("250 items, 62.5 items/s, 5.0k tokens/s", streaming.Line(250, 20_000));
+        Assert.Equal("embedded 1,000 items (80,000 tokens) in 0:04: 250 items/s, 20.0k tokens/s", known.Line(1000, 80_000, final: true));
+    }
 }

@@ -86,29 +86,30 @@ if (spm != null)
     contenders.Add(("ML.NET SentencePiece", l => spm.EncodeToIds(l).Count));
 }
 
-var results = new List<(string Name, int Threads, double Seconds)>();
+var results = new List<(string Name, int Threads, double Seconds, double CpuSeconds)>();
 foreach (var threads in options.Threads)
 {
-    var best = contenders.Select(_ => double.MaxValue).ToArray();
+    var best = contenders.Select(_ => (Wall: double.MaxValue, Cpu: double.MaxValue)).ToArray();
     for (var round = 0; round < options.Repeat; round++)
     {
         for (var c = 0; c < contenders.Count; c++)
         {
-            best[c] = Math.Min(best[c], Run(lines, threads, 1, contenders[c].Encode));
+            var (wall, cpu) = Run(lines, threads, contenders[c].Encode);
+            best[c] = (Math.Min(best[c].Wall, wall), Math.Min(best[c].Cpu, cpu));
         }
     }
 
     for (var c = 0; c < contenders.Count; c++)
     {
-        results.Add((contenders[c].Name, threads, best[c]));
+        results.Add((contenders[c].Name, threads, best[c].Wall, best[c].Cpu));
     }
 }
 
 Console.WriteLine();
-Console.WriteLine($"{"tokenizer",-36} {"threads",7} {"seconds",8} {"MB/s",8} {"Mtok/s",8}");
-foreach (var (name, threads, seconds) in results)
+Console.WriteLine($"{"tokenizer",-36} {"threads",7} {"seconds",8} {"MB/s",8} {"Mtok/s",8} {"cpu s",8} {"MB/cpu-s",9}");
+foreach (var (name, threads, seconds, cpu) in results)
 {
-    Console.WriteLine($"{name,-36} {threads,7} {seconds,8:F3} {bytes / 1e6 / seconds,8:F2} {tokens / 1e6 / seconds,8:F3}");
+    Console.WriteLine($"{name,-36} {threads,7} {seconds,8:F3} {bytes / 1e6 / seconds,8:F2} {tokens / 1e6 / seconds,8:F3} {cpu,8:F3} {bytes / 1e6 / cpu,9:F2}");
 }
 
 Console.WriteLine();
@@ -126,7 +127,8 @@ if (options.Threads.Contains(1))
         var one = results.First(r => r.Name == name && r.Threads == 1).Seconds;
         foreach (var r in results.Where(r => r.Name == name && r.Threads > 1))
         {
-            Console.WriteLine($"{name}: {r.Threads} threads scale {one / r.Seconds:F2}x over 1 thread");
+            var oneCpu = results.First(x => x.Name == name && x.Threads == 1).CpuSeconds;
+            Console.WriteLine($"{name}: {r.Threads} threads: wall-clock scaling {one / r.Seconds:F2}x over 1 thread; work per CPU-second {oneCpu / r.CpuSeconds:F2} of 1 thread's (1.00 = linear when {r.Threads} cores are free; now {Environment.ProcessorCount} cores, load average {LoadAverage()})");
         }
     }
 }
@@ -144,39 +146,40 @@ static double BestOf(int n, Action action)
     return best;
 }
 
-// Encodes every line, split into contiguous shares over `threads` threads; best wall time of `repeat` runs.
-static double Run(string[] lines, int threads, int repeat, Func<string, int> encode)
+// Encodes every line, split into contiguous shares over `threads` threads; wall and process CPU seconds.
+static (double Wall, double Cpu) Run(string[] lines, int threads, Func<string, int> encode)
 {
-    var best = double.MaxValue;
-    for (var r = 0; r < repeat; r++)
+    GC.Collect();
+    var process = Process.GetCurrentProcess();
+    var cpu0 = process.TotalProcessorTime;
+    var w = Stopwatch.StartNew();
+    var workers = new Thread[threads];
+    for (var t = 0; t < threads; t++)
     {
-        GC.Collect();
-        var w = Stopwatch.StartNew();
-        var workers = new Thread[threads];
-        for (var t = 0; t < threads; t++)
+        var from = (int)((long)lines.Length * t / threads);
+        var to = (int)((long)lines.Length * (t + 1) / threads);
+        workers[t] = new Thread(() =>
         {
-            var from = (int)((long)lines.Length * t / threads);
-            var to = (int)((long)lines.Length * (t + 1) / threads);
-            workers[t] = new Thread(() =>
+            var sink = 0;
+            for (var i = from; i < to; i++)
             {
-                var sink = 0;
-                for (var i = from; i < to; i++)
-                {
-                    sink += encode(lines[i]);
-                }
+                sink += encode(lines[i]);
+            }
 
-                GC.KeepAlive(sink);
-            });
-            workers[t].Start();
-        }
-
-        foreach (var worker in workers)
-        {
-            worker.Join();
-        }
-
-        best = Math.Min(best, w.Elapsed.TotalSeconds);
+            GC.KeepAlive(sink);
+        });
+        workers[t].Start();
     }
 
-    return best;
+    foreach (var worker in workers)
+    {
+        worker.Join();
+    }
+
+    var wall = w.Elapsed.TotalSeconds;
+    process.Refresh();
+    return (wall, (process.TotalProcessorTime - cpu0).TotalSeconds);
 }
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";

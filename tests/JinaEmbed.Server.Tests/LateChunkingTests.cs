@@ -24,6 +24,27 @@ public class LateChunkingTests : IClassFixture<ToyServerFixture>
     }
 
     [Fact]
+    public void SpansMatchTheTinyFixtureWithTheRealTokenizer()
+    {
+        var tokenizer = JinaEmbed.Tokenization.Tokenizer.FromFile(Fixtures.Path("tiny-jina-v3", "tokenizer.json"));
+        using var expected = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Fixtures.Path("tiny-jina-v3", "expected.json")));
+        int checkedCases = 0;
+        foreach (var testCase in expected.RootElement.GetProperty("late_chunking").EnumerateArray())
+        {
+            var chunks = testCase.GetProperty("chunks").EnumerateArray().Select(c => c.GetString()!).ToArray();
+            var instruction = testCase.GetProperty("instruction").GetString()!;
+            var encoding = tokenizer.Encode(instruction + string.Join(' ', chunks));
+            Assert.Equal(testCase.GetProperty("joined_input_ids").EnumerateArray().Select(v => v.GetInt32()), encoding.Ids);
+            var spans = ScheduledEmbedding.ChunkSpans(encoding, chunks, instruction.Length);
+            var want = testCase.GetProperty("spans").EnumerateArray().Select(p => (p[0].GetInt32(), p[1].GetInt32())).ToArray();
+            Assert.True(want.SequenceEqual(spans), $"{testCase.GetProperty("name")} / {testCase.GetProperty("task")}: {string.Join(' ', spans)}");
+            checkedCases++;
+        }
+
+        Assert.Equal(6, checkedCases);
+    }
+
+    [Fact]
     public void WindowsOverlapAndEndAtTheLastToken()
     {
         Assert.Equal([(0, 64)], ScheduledEmbedding.Windows(64, 64, 16));

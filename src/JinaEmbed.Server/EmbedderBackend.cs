@@ -17,7 +17,7 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
         this.embedder = embedder;
         this.info = info;
         Scheduler = new BatchScheduler(embedder.Model, ToSchedulerOptions(options));
-        scheduled = new ScheduledEmbedding(text => embedder.Tokenizer.Encode(text), info.Resolve, embedder.Tokenizer.VocabularySize, embedder.Model.HiddenSize, embedder.Model.MaxSequenceLength, Scheduler);
+        scheduled = new ScheduledEmbedding(text => embedder.Tokenizer.Encode(text), info.Resolve, embedder.Tokenizer.VocabularySize, embedder.Model.HiddenSize, embedder.Model.MaxSequenceLength, Scheduler, options.LateChunkingOverlap);
         Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
     }
 

@@ -9,6 +9,9 @@ internal sealed class ToyBackend : IEmbeddingBackend
 {
     public const int Vocabulary = 1000;
 
+    /// <summary>Overlap of long late-chunking windows (the toy context is 64 tokens).</summary>
+    public const int LateChunkingOverlap = 16;
+
     private readonly ScheduledEmbedding scheduled;
     private readonly ModelFolderInfo info;
 
@@ -27,7 +30,7 @@ internal sealed class ToyBackend : IEmbeddingBackend
                 new ModelTask("text-matching", 4, string.Empty),
             ]);
         Scheduler = new BatchScheduler(Model, EmbedderBackend.ToSchedulerOptions(options));
-        scheduled = new ScheduledEmbedding(text => Encode(text, true), info.Resolve, Vocabulary, Model.HiddenSize, Model.MaxSequenceLength, Scheduler);
+        scheduled = new ScheduledEmbedding(text => Encode(text, true), info.Resolve, Vocabulary, Model.HiddenSize, Model.MaxSequenceLength, Scheduler, LateChunkingOverlap);
     }
 
     public ToyEncoderModel Model { get; }

@@ -7,7 +7,7 @@ namespace JinaEmbed.Embedding.Scheduling;
 /// Prepares a request's items on the caller's thread (prompt, tokens, length check), queues one sequence per item,
 /// and pools each sequence's token states (mean over the sequence, Matryoshka truncation, L2 normalisation).
 /// </summary>
-internal sealed class ScheduledEmbedding
+internal sealed partial class ScheduledEmbedding
 {
     private readonly Func<string, TokenizerEncoding> encode;
     private readonly Func<string?, (int Adapter, string Prompt)> resolveTask;
@@ -18,8 +18,15 @@ internal sealed class ScheduledEmbedding
     /// <param name="hiddenSize">Width of a token state.</param>
     /// <param name="maxTokens">Most tokens of one sequence, special tokens included.</param>
     /// <param name="scheduler">Where the sequences are run.</param>
-    public ScheduledEmbedding(Func<string, TokenizerEncoding> encode, Func<string?, (int Adapter, string Prompt)> resolveTask, int vocabularySize, int hiddenSize, int maxTokens, BatchScheduler scheduler)
+    /// <param name="lateChunkingOverlap">Tokens of left context each later window of a long late-chunking input re-reads (model spec §7.5).</param>
+    public ScheduledEmbedding(Func<string, TokenizerEncoding> encode, Func<string?, (int Adapter, string Prompt)> resolveTask, int vocabularySize, int hiddenSize, int maxTokens, BatchScheduler scheduler, int lateChunkingOverlap = 512)
     {
+        if (lateChunkingOverlap < 0 || lateChunkingOverlap >= maxTokens)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lateChunkingOverlap), lateChunkingOverlap, $"must be in [0, {maxTokens})");
+        }
+
+        LateChunkingOverlap = lateChunkingOverlap;
         this.encode = encode;
         this.resolveTask = resolveTask;
         VocabularySize = vocabularySize;
@@ -36,6 +43,8 @@ internal sealed class ScheduledEmbedding
 
     public BatchScheduler Scheduler { get; }
 
+    public int LateChunkingOverlap { get; }
+
     public async Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -50,13 +59,13 @@ internal sealed class ScheduledEmbedding
             throw new EmbeddingException(EmbeddingErrorKind.InvalidDimensions, $"dimensions must be between 1 and {HiddenSize} (got {d})", "dimensions");
         }
 
-        if (options.LateChunking)
-        {
-            throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, "late chunking is not available on the scheduled path yet", "late_chunking");
-        }
-
         var (adapter, prompt) = resolveTask(options.Task is null or "none" ? null : options.Task);
         int dimensions = options.Dimensions ?? HiddenSize;
+        if (options.LateChunking)
+        {
+            return await EmbedLateChunkedAsync(request, adapter, prompt, dimensions, cancellationToken).ConfigureAwait(false);
+        }
+
         var vectors = new float[request.Items.Count][];
         var sequences = new PendingSequence[request.Items.Count];
         int tokenCount = 0;
@@ -92,19 +101,22 @@ internal sealed class ScheduledEmbedding
             vector[h] = (float)(sum[h] / tokens);
         }
 
-        if (normalize)
-        {
-            double norm = 0;
-            foreach (float v in vector)
-            {
-                norm += (double)v * v;
-            }
+        return normalize ? Normalize(vector) : vector;
+    }
 
-            float scale = (float)(1 / Math.Max(Math.Sqrt(norm), 1e-12));
-            for (int h = 0; h < dimensions; h++)
-            {
-                vector[h] *= scale;
-            }
+    /// <summary>Scales <paramref name="vector"/> in place to unit L2 norm (x / max(‖x‖, 1e-12)) and returns it.</summary>
+    internal static float[] Normalize(float[] vector)
+    {
+        double norm = 0;
+        foreach (float v in vector)
+        {
+            norm += (double)v * v;
+        }
+
+        float scale = (float)(1 / Math.Max(Math.Sqrt(norm), 1e-12));
+        for (int h = 0; h < vector.Length; h++)
+        {
+            vector[h] *= scale;
         }
 
         return vector;

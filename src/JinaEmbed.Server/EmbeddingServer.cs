@@ -1,6 +1,7 @@
 // The Kestrel host: binds the port first, loads the model in the background, drains on shutdown
 // (api.md; architecture.md §3). The CLI's serve command and the tests start it the same way.
 using JinaEmbed.Embedding;
+using JinaEmbed.Hub;
 using JinaEmbed.Server.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -33,19 +34,26 @@ public sealed class EmbeddingServer : IAsyncDisposable
     public Task Ready => runtime.Ready;
 
     /// <summary>
-    /// Binds the port and starts serving (/health at once, everything else 503 until ready), then loads the model
-    /// folder <paramref name="modelDirectory"/> on a background thread and warms it up.
+    /// Binds the port and starts serving (/health at once, everything else 503 until ready), then, on a background
+    /// thread, resolves <paramref name="model"/> (a model folder, or a hub id downloaded into the Hugging Face cache),
+    /// loads it and warms it up.
     /// </summary>
-    public static Task<EmbeddingServer> StartAsync(ServerOptions options, string modelDirectory, CancellationToken cancellationToken = default)
+    public static Task<EmbeddingServer> StartAsync(ServerOptions options, string model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrEmpty(modelDirectory);
+        ArgumentException.ThrowIfNullOrEmpty(model);
+        if (ModelSource.IsHubId(model) && !options.ModelAliases.Contains(model))
+        {
+            options.ModelAliases.Add(model);
+        }
+
         return StartAsync(
             options,
             () =>
             {
-                var info = ModelFolderInfo.Read(modelDirectory);
-                var embedder = Embedder.Load(modelDirectory, new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = options.MaxBatchTokens });
+                var directory = ModelSource.ResolveAsync(model, HubOptions.FromEnvironment()).GetAwaiter().GetResult();
+                var info = ModelFolderInfo.Read(directory);
+                var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = options.MaxBatchTokens });
                 return new EmbedderBackend(embedder, info, options);
             },
             cancellationToken);
@@ -79,8 +87,9 @@ public sealed class EmbeddingServer : IAsyncDisposable
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
 
+        builder.Services.AddSingleton(services => new ServerRuntime(options, services.GetRequiredService<ILoggerFactory>().CreateLogger("JinaEmbed.Server")));
         var app = builder.Build();
-        var runtime = new ServerRuntime(options, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("JinaEmbed.Server"));
+        var runtime = app.Services.GetRequiredService<ServerRuntime>();
 
         app.UseMiddleware<RequestPipeline>(runtime);
         app.UseRouting();

@@ -50,7 +50,7 @@ internal static class RequestMapping
             throw ApiException.BadRequest($"the body could not be read: {error.Message}", null, "invalid_json");
         }
 
-        return parsed ?? throw ApiException.BadRequest("the body must be a JSON object", null, "invalid_json");
+        return parsed ?? throw ApiException.BadRequest("the body must be a JSON object", null, "invalid_type");
     }
 
     /// <summary>Maps a parsed embeddings request; <paramref name="backend"/> supplies tasks, sizes and the vocabulary.</summary>

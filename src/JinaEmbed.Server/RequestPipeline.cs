@@ -27,7 +27,7 @@ internal sealed class RequestPipeline
             : Guid.NewGuid().ToString("N");
         context.TraceIdentifier = requestId;
         context.Response.Headers[RequestIdHeader] = requestId;
-        using var scope = runtime.Logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId });
+        using var scope = runtime.Logger.BeginScope("RequestId:{RequestId}", requestId);
         try
         {
             await next(context);

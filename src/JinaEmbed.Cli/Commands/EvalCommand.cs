@@ -1,4 +1,11 @@
+// `jinaembed eval sts --model DIR --data FILE.csv` (issue #9): Spearman ×100 of cosine similarity against the gold
+// scores of an STS Benchmark file, with Pearson and pairs/s.
 using System.CommandLine;
+using System.Globalization;
+using JinaEmbed.Checkpoints;
+using JinaEmbed.Embedding;
+using JinaEmbed.Evaluation;
+using JinaEmbed.Tokenization;
 
 namespace JinaEmbed.Cli.Commands;
 
@@ -8,6 +15,37 @@ internal static class EvalCommand
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate a model (STS Benchmark).");
+        var sts = new Command("sts", "Spearman correlation (x100) of cosine similarities with STS Benchmark gold scores.");
+        var model = new Option<string>("--model") { Description = "Model folder", Required = true };
+        var data = new Option<string>("--data") { Description = "STS Benchmark file (tab-separated, e.g. sts-test.csv)", Required = true };
+        var task = new Option<string?>("--task") { Description = "Task (adapter or prompt name); default: the model's default" };
+        var threads = new Option<int>("--threads") { Description = "Compute threads (0: one per core)" };
+        sts.Options.Add(model);
+        sts.Options.Add(data);
+        sts.Options.Add(task);
+        sts.Options.Add(threads);
+        sts.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            try
+            {
+                var pairs = StsBenchmark.Load(parse.GetValue(data)!);
+                using var embedder = Embedder.Load(parse.GetValue(model)!, new EmbedderOptions { Threads = parse.GetValue(threads) });
+                var result = StsBenchmark.Evaluate(embedder, pairs, new EmbedOptions { Task = parse.GetValue(task), Truncate = true });
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pairs        {result.Pairs} ({result.UniqueSentences} distinct sentences)"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spearman     {result.Spearman:F2}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pearson      {result.Pearson:F2}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds      {result.Elapsed.TotalSeconds:F2}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pairs/s      {result.PairsPerSecond:F1}"));
+                return 0;
+            }
+            catch (Exception e) when (e is CheckpointException or TokenizerLoadException or EmbeddingException or FormatException or IOException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        });
+        command.Subcommands.Add(sts);
         return command;
     }
 }

@@ -96,7 +96,8 @@ internal static class RequestMapping
     /// <summary>Request task (or the server default) → library task name; null means the base model.</summary>
     public static string? ResolveTask(string? requested, IEmbeddingBackend backend, ServerOptions options)
     {
-        var name = requested ?? options.DefaultTask;
+        // The server's default task only applies to a model that has tasks (a BERT model serves its base pipeline).
+        var name = requested ?? (backend.Tasks.Count > 0 ? options.DefaultTask : NoTask);
         if (name == NoTask)
         {
             return null;

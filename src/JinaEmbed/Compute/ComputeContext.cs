@@ -17,11 +17,16 @@ public enum IsaTier
 public sealed class ComputeContext
 {
     /// <summary>Creates a context; <paramref name="threads"/> ≤ 0 means one per core.</summary>
+    /// <remarks>A tier above what the processor supports is lowered to <see cref="DetectTier"/>.</remarks>
     public ComputeContext(int threads = 0, IsaTier? tier = null)
     {
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
-        Tier = tier ?? DetectTier();
+        var best = DetectTier();
+        Tier = tier is { } forced && forced < best ? forced : best;
+        _pool = Threads > 1 ? new ComputeWorkerPool(Threads - 1) : null;
     }
+
+    private readonly ComputeWorkerPool? _pool;
 
     /// <summary>Number of threads a kernel may split its work over.</summary>
     public int Threads { get; }
@@ -35,7 +40,7 @@ public sealed class ComputeContext
     /// <summary>The best tier this processor supports.</summary>
     public static IsaTier DetectTier()
     {
-        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             return IsaTier.Avx512;
         }
@@ -66,6 +71,7 @@ public sealed class ComputeContext
             return;
         }
 
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Threads }, body);
+        // A persistent pool: Threads − 1 workers plus the caller; nested calls run inline.
+        _pool!.Run(count, body);
     }
 }

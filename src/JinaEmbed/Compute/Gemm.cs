@@ -1,4 +1,5 @@
 // y[m, n] = x[m, k] · W[n, k]ᵀ (+ bias[n]): the one matrix product every linear layer uses.
+// Register-blocked micro-kernels per ISA tier over W's packed panels, split over the context's threads (issue #4).
 namespace JinaEmbed.Compute;
 
 /// <summary>General matrix multiply for linear layers.</summary>
@@ -12,7 +13,23 @@ public static class Gemm
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(context);
-        MultiplyReference(x, rows, w.Data, w.Rows, w.Columns, bias, y);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (x.Length < (long)rows * w.Columns)
+        {
+            throw new ArgumentException($"x needs {rows}×{w.Columns} values, got {x.Length}.", nameof(x));
+        }
+
+        if (y.Length < (long)rows * w.Rows)
+        {
+            throw new ArgumentException($"y needs {rows}×{w.Rows} values, got {y.Length}.", nameof(y));
+        }
+
+        if (!bias.IsEmpty && bias.Length < w.Rows)
+        {
+            throw new ArgumentException($"bias needs {w.Rows} values, got {bias.Length}.", nameof(bias));
+        }
+
+        GemmDriver.Run(x, rows, w, bias, y, context);
     }
 
     /// <summary>Scalar oracle: y[i, j] = Σ_k x[i, k]·w[j, k] + bias[j].</summary>

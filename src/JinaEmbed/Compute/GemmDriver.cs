@@ -1,0 +1,137 @@
+// Blocking and threading around the GEMM micro-kernels: tasks are (block of ≤ 96 rows) × (run of
+// panels); each task walks k in blocks of 256 so one panel slice (16 KB BF16) stays in L1 while the
+// x block (≤ 96 KB) stays in L2, accumulating into y between k-blocks (issue #4).
+namespace JinaEmbed.Compute;
+
+/// <summary>Plans and runs one GEMM over the context's threads.</summary>
+internal static unsafe class GemmDriver
+{
+    private const int KBlock = 256;
+    private const int MBlock = 96; // a multiple of every kernel's row count (8, 6, 4)
+    private const int MaxChunkPanels = 16;
+
+    public static void Run(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> y, ComputeContext context)
+    {
+        int n = w.Rows, k = w.Columns;
+        if (rows == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                var yi = y.Slice(i * n, n);
+                if (bias.IsEmpty)
+                {
+                    yi.Clear();
+                }
+                else
+                {
+                    bias[..n].CopyTo(yi);
+                }
+            }
+
+            return;
+        }
+
+        bool bf16 = w.IsBFloat16;
+        var job = new Job
+        {
+            M = rows,
+            N = n,
+            K = k,
+            PanelCount = w.PanelCount,
+            RowBytes = bf16 ? BFloat16Panel.RowBytes : Float32Panel.RowBytes,
+        };
+        switch (context.Tier)
+        {
+            case IsaTier.Avx512:
+                job.Kernel = bf16 ? &GemmKernelAvx512.Run<BFloat16Panel> : &GemmKernelAvx512.Run<Float32Panel>;
+                job.KernelRows = GemmKernelAvx512.Rows;
+                break;
+            case IsaTier.Avx2:
+                job.Kernel = bf16 ? &GemmKernelAvx2.Run<BFloat16Panel> : &GemmKernelAvx2.Run<Float32Panel>;
+                job.KernelRows = GemmKernelAvx2.Rows;
+                break;
+            default:
+                job.Kernel = bf16 ? &GemmKernelPortable.Run<BFloat16Panel> : &GemmKernelPortable.Run<Float32Panel>;
+                job.KernelRows = GemmKernelPortable.Rows;
+                break;
+        }
+
+        job.MBlocks = (rows + MBlock - 1) / MBlock;
+        int threads = context.Threads;
+        int panels = job.PanelCount;
+        int target = threads == 1 ? 1 : threads * 4;
+        int chunks = Math.Max((panels + MaxChunkPanels - 1) / MaxChunkPanels, Math.Min(panels, (target + job.MBlocks - 1) / job.MBlocks));
+        job.ChunkPanels = (panels + chunks - 1) / chunks;
+        job.Chunks = (panels + job.ChunkPanels - 1) / job.ChunkPanels;
+
+        fixed (float* px = x, pb = bias, py = y)
+        fixed (ushort* wb = w.PackedBFloat16)
+        fixed (float* wf = w.PackedFloat32)
+        {
+            job.X = px;
+            job.Bias = bias.IsEmpty ? null : pb;
+            job.Y = py;
+            job.Panels = bf16 ? (byte*)wb : (byte*)wf;
+            int tasks = job.MBlocks * job.Chunks;
+            if (tasks == 1 || threads == 1)
+            {
+                for (int t = 0; t < tasks; t++)
+                {
+                    job.Execute(t);
+                }
+            }
+            else
+            {
+                context.For(tasks, job.Execute);
+            }
+        }
+    }
+
+    private sealed class Job
+    {
+        public float* X;
+        public float* Bias;
+        public float* Y;
+        public byte* Panels;
+        public int M;
+        public int N;
+        public int K;
+        public int PanelCount;
+        public int RowBytes;
+        public int MBlocks;
+        public int Chunks;
+        public int ChunkPanels;
+        public int KernelRows;
+        public delegate*<float*, nint, int, byte*, float*, nint, int, int, float*, bool, void> Kernel;
+
+        public void Execute(int task)
+        {
+            int mBlock = task / Chunks, chunk = task % Chunks;
+            int r0 = mBlock * MBlock, rows = Math.Min(MBlock, M - r0);
+            int p0 = chunk * ChunkPanels, p1 = Math.Min(PanelCount, p0 + ChunkPanels);
+            nint lda = K, ldy = N;
+            for (int kb = 0; kb < K; kb += KBlock)
+            {
+                int kc = Math.Min(KBlock, K - kb);
+                bool accumulate = kb > 0;
+                for (int p = p0; p < p1; p++)
+                {
+                    byte* b = Panels + ((((long)p * K) + kb) * RowBytes);
+                    int col = p * WeightMatrix.PanelWidth;
+                    int nr = Math.Min(WeightMatrix.PanelWidth, N - col);
+                    float* bias = !accumulate && Bias != null ? Bias + col : null;
+                    for (int i = 0; i < rows; i += KernelRows)
+                    {
+                        int mr = Math.Min(KernelRows, rows - i);
+                        Kernel(X + ((r0 + i) * lda) + kb, lda, kc, b, Y + ((r0 + i) * ldy) + col, ldy, mr, nr, bias, accumulate);
+                    }
+                }
+            }
+        }
+    }
+}

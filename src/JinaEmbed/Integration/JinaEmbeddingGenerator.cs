@@ -28,10 +28,8 @@ public sealed class JinaEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <summary>Loads a model folder and returns a generator that owns (and disposes) the embedder.</summary>
     public static JinaEmbeddingGenerator Load(string modelDirectory, JinaEmbeddingGeneratorOptions? options = null, EmbedderOptions? embedderOptions = null)
     {
-        options ??= new JinaEmbeddingGeneratorOptions();
         var embedder = Embedder.Load(modelDirectory, embedderOptions);
-        var modelId = options.ModelId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelDirectory)));
-        return new JinaEmbeddingGenerator(embedder, options with { ModelId = modelId }, ownsEmbedder: true);
+        return new JinaEmbeddingGenerator(embedder, options, ownsEmbedder: true);
     }
 
     /// <summary>Embeds the values: one normalised vector per value, in order, with the call's token usage.</summary>

@@ -14,7 +14,7 @@ public sealed record JinaEmbeddingGeneratorOptions
     /// <summary>Matryoshka size used when a call sets no <c>Dimensions</c>; null keeps the model's full width.</summary>
     public int? DefaultDimensions { get; init; }
 
-    /// <summary>Model id reported in metadata and on each embedding; null reports the model folder's name.</summary>
+    /// <summary>Model id reported in metadata and on each embedding; null reports the model's name (config.json <c>_name_or_path</c>, else the folder name).</summary>
     public string? ModelId { get; init; }
 
     /// <summary>Cut over-long texts instead of failing, unless a call says otherwise.</summary>

@@ -1,5 +1,6 @@
 // Settings of AddJinaEmbeddings, bindable from configuration (e.g. the "JinaEmbeddings" section of appsettings.json).
 using JinaEmbed.Embedding;
+using JinaEmbed.Hub;
 
 namespace JinaEmbed.Integration;
 
@@ -18,7 +19,7 @@ public sealed class JinaEmbeddingsOptions
     /// <summary>Matryoshka size used when a call sets none; null keeps the full width.</summary>
     public int? DefaultDimensions { get; set; }
 
-    /// <summary>Model id reported in metadata; null reports the folder's name or the hub id.</summary>
+    /// <summary>Model id reported in metadata; null reports the model's own name (config.json <c>_name_or_path</c>, else the folder name).</summary>
     public string? ModelId { get; set; }
 
     /// <summary>Cut over-long texts instead of failing, unless a call says otherwise.</summary>
@@ -27,25 +28,15 @@ public sealed class JinaEmbeddingsOptions
     /// <summary>Engine settings (threads, batch token budget), fixed for the embedder's lifetime.</summary>
     public EmbedderOptions Embedder { get; set; } = new();
 
+    /// <summary>Where and how hub ids are downloaded; null reads the Hugging Face environment variables (HF_HOME, HF_TOKEN, …).</summary>
+    public HubOptions? Hub { get; set; }
+
     /// <summary>The generator defaults these settings describe.</summary>
     public JinaEmbeddingGeneratorOptions ToGeneratorOptions() => new()
     {
         DefaultTask = DefaultTask,
         DefaultDimensions = DefaultDimensions,
-        ModelId = ModelId ?? DefaultModelId(Model),
+        ModelId = ModelId,
         Truncate = Truncate,
     };
-
-    private static string? DefaultModelId(string? model)
-    {
-        if (string.IsNullOrWhiteSpace(model))
-        {
-            return null;
-        }
-
-        // A folder reports its own name; a hub id ("jinaai/jina-embeddings-v3") reports its last segment.
-        var trimmed = model.TrimEnd('/', '\\');
-        var slash = trimmed.LastIndexOfAny(['/', '\\']);
-        return slash >= 0 ? trimmed[(slash + 1)..] : trimmed;
-    }
 }

@@ -1,6 +1,7 @@
 // services.AddJinaEmbeddings(...): one Embedder singleton (disposed with the container) and the two
 // Microsoft.Extensions.AI generators over it, configured from code or from configuration.
 using JinaEmbed.Embedding;
+using JinaEmbed.Hub;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,7 +57,11 @@ public static class JinaEmbeddingsServiceCollectionExtensions
         services.TryAddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<JinaEmbeddingsOptions>>().Value;
-            return Embedder.Load(ModelLocator.Resolve(options.Model!), options.Embedder);
+            // A DI factory is synchronous; resolving a hub id may download once, then it is a cache lookup.
+            // Task.Run keeps a caller's synchronisation context out of the awaits.
+            var hub = options.Hub ?? HubOptions.FromEnvironment();
+            var directory = Task.Run(() => ModelSource.ResolveAsync(options.Model!, hub)).GetAwaiter().GetResult();
+            return Embedder.Load(directory, options.Embedder);
         });
         services.TryAddSingleton(provider => new JinaEmbeddingGenerator(
             provider.GetRequiredService<Embedder>(), provider.GetRequiredService<IOptions<JinaEmbeddingsOptions>>().Value.ToGeneratorOptions()));

@@ -10,11 +10,8 @@ internal sealed class JinaGeneratorCore : IDisposable
     /// <summary>Provider name reported in <see cref="EmbeddingGeneratorMetadata"/>.</summary>
     internal const string ProviderName = "jinaembed";
 
-    /// <summary>Reported when the caller names no model id and the folder is unknown.</summary>
-    internal const string FallbackModelId = "jina-embeddings-v3";
-
     private readonly bool _ownsEmbedder;
-    private readonly Lazy<EmbeddingGeneratorMetadata> _metadata;
+    
     private int _disposed;
 
     internal JinaGeneratorCore(Embedder embedder, JinaEmbeddingGeneratorOptions? defaults, bool ownsEmbedder)
@@ -22,10 +19,9 @@ internal sealed class JinaGeneratorCore : IDisposable
         Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
         Defaults = defaults ?? new JinaEmbeddingGeneratorOptions();
         _ownsEmbedder = ownsEmbedder;
-        ModelId = Defaults.ModelId ?? FallbackModelId;
+        ModelId = Defaults.ModelId ?? Embedder.Info.Name;
 
-        // Lazy: the hidden size needs the loaded model, and metadata is rarely asked for.
-        _metadata = new(() => new EmbeddingGeneratorMetadata(ProviderName, providerUri: null, ModelId, Defaults.DefaultDimensions ?? Embedder.Model.HiddenSize));
+        Metadata = new EmbeddingGeneratorMetadata(ProviderName, providerUri: null, ModelId, Defaults.DefaultDimensions ?? Embedder.Info.HiddenSize);
     }
 
     internal Embedder Embedder { get; }
@@ -34,7 +30,7 @@ internal sealed class JinaGeneratorCore : IDisposable
 
     internal string ModelId { get; }
 
-    internal EmbeddingGeneratorMetadata Metadata => _metadata.Value;
+    internal EmbeddingGeneratorMetadata Metadata { get; }
 
     /// <summary>The library options of one call: the call's settings where given, the defaults otherwise.</summary>
     internal EmbedOptions ToEmbedOptions(EmbeddingGenerationOptions? options) => new()

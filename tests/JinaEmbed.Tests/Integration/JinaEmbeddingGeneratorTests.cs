@@ -145,7 +145,7 @@ public sealed class JinaEmbeddingGeneratorTests(TinyModelFixture model) : IClass
         Assert.Equal("tiny-jina-v3", metadata.DefaultModelId);
         Assert.Equal(model.HiddenSize, metadata.DefaultModelDimensions);
         Assert.Equal(32, truncated.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelDimensions);
-        Assert.Equal("jina-embeddings-v3", truncated.Metadata.DefaultModelId);
+        Assert.Equal(model.Embedder.Info.Name, truncated.Metadata.DefaultModelId);
     }
 
     [Fact]
@@ -171,10 +171,10 @@ public sealed class JinaEmbeddingGeneratorTests(TinyModelFixture model) : IClass
     }
 
     [Fact]
-    public async Task Load_owns_the_embedder_and_reports_the_folder_name()
+    public async Task Load_owns_the_embedder_and_reports_the_models_name()
     {
         var generator = JinaEmbeddingGenerator.Load(model.ModelDirectory);
-        Assert.Equal("tiny-jina-v3", generator.Metadata.DefaultModelId);
+        Assert.Equal(model.Embedder.Info.Name, generator.Metadata.DefaultModelId);
         var vector = await generator.GenerateVectorAsync(Texts[0]);
         Assert.Equal(model.HiddenSize, vector.Length);
 

@@ -1,6 +1,7 @@
 // AddJinaEmbeddings: registration from code and from configuration, one embedder shared by both generators,
 // and the embedder disposed with the container.
 using JinaEmbed.Embedding;
+using JinaEmbed.Hub;
 using JinaEmbed.Integration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -58,7 +59,7 @@ public sealed class JinaEmbeddingsServiceCollectionExtensionsTests
             Assert.Same(generator, services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
             Assert.Same(embedder, generator.Embedder);
             Assert.Same(embedder, binary.GetService<Embedder>());
-            Assert.Equal("tiny-jina-v3", generator.Metadata.DefaultModelId);
+            Assert.Equal(embedder.Info.Name, generator.Metadata.DefaultModelId);
             Assert.Equal("text-matching", generator.GetService<JinaEmbeddingGeneratorOptions>()!.DefaultTask);
             Assert.Single(await generator.GenerateAsync(Texts[..1]));
         }
@@ -82,9 +83,12 @@ public sealed class JinaEmbeddingsServiceCollectionExtensionsTests
     public void A_model_that_is_neither_a_folder_nor_a_hub_id_fails_to_load()
     {
         var missing = Path.Combine(Path.GetTempPath(), "jinaembed-no-such-model-" + Guid.NewGuid().ToString("N"));
-        using var services = new ServiceCollection().AddJinaEmbeddings(missing).BuildServiceProvider();
+        using var services = new ServiceCollection()
+            .AddJinaEmbeddings(missing, options => options.Hub = new HubOptions { Offline = true })
+            .BuildServiceProvider();
 
-        Assert.ThrowsAny<Exception>(() => services.GetRequiredService<Embedder>());
+        var error = Assert.Throws<HubException>(() => services.GetRequiredService<Embedder>());
+        Assert.Equal(HubErrorKind.InvalidModelId, error.Kind);
     }
 
     [Fact]

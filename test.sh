@@ -1,8 +1,24 @@
 #!/usr/bin/env bash
-# The project's test command (README Quick start, .ci/run): build in Release, check formatting, run every test.
+# The project's test command (README Quick start, .ci/run): build in Release, check formatting, run every test,
+# then print one summary line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
 dotnet restore JinaEmbed.slnx
 dotnet build JinaEmbed.slnx -c Release --no-restore
 dotnet format JinaEmbed.slnx --verify-no-changes --no-restore
-dotnet test JinaEmbed.slnx -c Release --no-build
+status=0
+dotnet test JinaEmbed.slnx -c Release --no-build --logger "trx" --results-directory "$results" || status=$?
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,11 +1,106 @@
+// Server settings, bound from appsettings.json, JINAEMBED_* environment variables and the serve command's flags
+// (api.md "Batching and limits"). Each knob says what it trades off.
 namespace JinaEmbed.Server;
 
-/// <summary>Server settings (issue #5 fills these in).</summary>
+/// <summary>Settings of one server instance; the configuration section is <c>JinaEmbed</c>.</summary>
 public sealed class ServerOptions
 {
-    /// <summary>Address to bind; loopback by default.</summary>
+    /// <summary>The configuration section (and, with <c>__</c> separators, the environment prefix <c>JINAEMBED_</c>).</summary>
+    public const string SectionName = "JinaEmbed";
+
+    /// <summary>Model folder or Hugging Face hub id; resolved by the host that creates the embedder.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Name the server reports in responses and <c>/v1/models</c>; null: the model folder's name.</summary>
+    public string? ModelName { get; set; }
+
+    /// <summary>Other names clients may send in <c>model</c> (for example the hub id).</summary>
+    public List<string> ModelAliases { get; set; } = [];
+
+    /// <summary>When true an unknown <c>model</c> is 404 <c>model_not_found</c>; when false it is ignored (clients often hard-code names).</summary>
+    public bool StrictModelNames { get; set; }
+
+    /// <summary>Address to bind; loopback by default so nothing is exposed by accident.</summary>
     public string Host { get; set; } = "127.0.0.1";
 
-    /// <summary>TCP port.</summary>
+    /// <summary>TCP port; 0 picks a free one (tests).</summary>
     public int Port { get; set; } = 8080;
+
+    /// <summary>When set, every route but /health, /ready and /metrics needs <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Compute threads of the inference loop (≤ 0: one per core). Fewer leave cores for HTTP and tokenization.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>Task used when a request names none; <c>none</c> selects the base model.</summary>
+    public string DefaultTask { get; set; } = "text-matching";
+
+    /// <summary>Token budget of one forward pass: larger amortises weight traffic, smaller bounds memory and head-of-line latency.</summary>
+    public int MaxBatchTokens { get; set; } = 16384;
+
+    /// <summary>Most sequences in one forward pass.</summary>
+    public int MaxBatchSequences { get; set; } = 512;
+
+    /// <summary>Queued sequences before new requests get 429: higher absorbs bursts, lower bounds memory and queueing delay.</summary>
+    public int QueueCapacity { get; set; } = 4096;
+
+    /// <summary>Most items (inputs) in one request; above it 413.</summary>
+    public int MaxItemsPerRequest { get; set; } = 2048;
+
+    /// <summary>Most tokens one request may make the model process; above it 413.</summary>
+    public int MaxTokensPerRequest { get; set; } = 300_000;
+
+    /// <summary>Largest request body in bytes; above it 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Late chunking beyond the context: tokens of left context each later window re-reads (model spec §7.5).
+    /// More overlap gives later tokens more context and costs more compute; must stay below the context length.
+    /// </summary>
+    public int LateChunkingOverlap { get; set; } = 512;
+
+    /// <summary>Seconds a 429 or 503 asks the client to wait (Retry-After).</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>Run one small request per task before reporting ready, so the first client does not pay for it.</summary>
+    public bool WarmUp { get; set; } = true;
+
+    /// <summary>Seconds in-flight requests get to finish on shutdown.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Console log format: <c>json</c> (structured) or <c>simple</c>.</summary>
+    public string LogFormat { get; set; } = "json";
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        static void Positive(long value, string name)
+        {
+            if (value < 1)
+            {
+                throw new ArgumentException($"{name} must be at least 1 (got {value}).", name);
+            }
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"Port must be 0..65535 (got {Port}).", nameof(Port));
+        }
+
+        Positive(MaxBatchTokens, nameof(MaxBatchTokens));
+        Positive(MaxBatchSequences, nameof(MaxBatchSequences));
+        Positive(QueueCapacity, nameof(QueueCapacity));
+        Positive(MaxItemsPerRequest, nameof(MaxItemsPerRequest));
+        Positive(MaxTokensPerRequest, nameof(MaxTokensPerRequest));
+        Positive(MaxRequestBodyBytes, nameof(MaxRequestBodyBytes));
+        if (LateChunkingOverlap < 0)
+        {
+            throw new ArgumentException($"LateChunkingOverlap must not be negative (got {LateChunkingOverlap}).", nameof(LateChunkingOverlap));
+        }
+
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            throw new ArgumentException("Host must not be empty.", nameof(Host));
+        }
+    }
 }

@@ -1,4 +1,12 @@
+// `jinaembed info`: a model's card facts, tasks with their prompts, weights and a memory estimate (issue #7),
+// as text or --json.
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JinaEmbed.Cli.Hosting;
+using JinaEmbed.Cli.Progress;
+using JinaEmbed.Hub;
 
 namespace JinaEmbed.Cli.Commands;
 
@@ -7,7 +15,113 @@ internal static class InfoCommand
 {
     public static Command Create()
     {
-        var command = new Command("info", "Show a model's facts, tasks and prompts.");
+        var command = new Command("info", "Show a model's facts, tasks and prompts, weights and a memory estimate.");
+        var model = new ModelOptions();
+        model.AddTo(command);
+        var json = new Option<bool>("--json") { Description = "Print the facts as one JSON object" };
+        command.Options.Add(json);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            try
+            {
+                var directory = await model.ResolveAsync(parse, quiet: false, cancellationToken).ConfigureAwait(false);
+                var facts = ModelFacts.Read(directory);
+                output.Write(parse.GetValue(json) ? ToJson(parse.GetValue(model.Model)!, facts) : ToText(parse.GetValue(model.Model)!, facts));
+                return ExitCodes.Success;
+            }
+            catch (HubException e)
+            {
+                return ExitCodes.Report(e, parse.InvocationConfiguration.Error);
+            }
+            catch (Exception e) when (e is InvalidDataException or JsonException or IOException or JinaEmbed.Checkpoints.CheckpointException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        });
         return command;
+    }
+
+    internal static string ToText(string model, ModelFacts facts)
+    {
+        var text = new System.Text.StringBuilder();
+        void Line(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{name,-13}{value}\n");
+            }
+        }
+
+        Line("model", model);
+        Line("directory", facts.Directory);
+        Line("commit", facts.Commit);
+        Line("architecture", facts.Architecture + (facts.Tasks.Count > 0 ? $" + {facts.Tasks.Count} task LoRA adapters (rank {facts.LoraRank})" : ""));
+        Line("size", $"{facts.LayerCount} layers, hidden {facts.HiddenSize}, {facts.HeadCount} heads, MLP {facts.IntermediateSize}, vocabulary {facts.VocabularySize}");
+        Line("max tokens", facts.MaxTokens > 0 ? $"{facts.MaxTokens} per input (plus <s> and </s>)" : null);
+        Line("dimensions", facts.HiddenSize + (facts.MatryoshkaDimensions.Count > 0 ? $"; Matryoshka: {string.Join(", ", facts.MatryoshkaDimensions)}" : ""));
+        Line("pooling", facts.Pooling == null ? null : $"{facts.Pooling}, L2-normalized" + (facts.Similarity != null ? $"; similarity {facts.Similarity}" : ""));
+        Line("license", facts.License);
+        if (facts.Tasks.Count > 0)
+        {
+            text.Append("tasks\n");
+            foreach (var (task, adapter, prompt) in facts.Tasks)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {task,-19} adapter {adapter}  prompt {JsonSerializer.Serialize(prompt)}\n");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"  {"none",-19} base model, no adapter, no prompt\n");
+        }
+
+        foreach (var weights in facts.WeightFiles)
+        {
+            Line("weights", $"{weights.Name} {Units.Bytes(weights.Bytes)}, {weights.DataTypes}, {weights.TensorCount} tensors, " +
+                            $"{weights.ParameterCount:N0} parameters ({weights.LoraParameterCount:N0} LoRA)");
+        }
+
+        if (facts.WeightFiles.Count > 0)
+        {
+            Line("memory", $"≈ {Units.Bytes(facts.Fp32WeightBytes)} for fp32 weights + ≈ {Units.Bytes(facts.ActivationBytesPer1000Tokens)} " +
+                           "of activations per 1,000 batch tokens (attention scores extra)");
+        }
+
+        return text.ToString();
+    }
+
+    internal static string ToJson(string model, ModelFacts facts)
+    {
+        var tasks = new JsonObject();
+        foreach (var (task, adapter, prompt) in facts.Tasks)
+        {
+            tasks[task] = new JsonObject { ["adapter"] = adapter, ["prompt"] = prompt };
+        }
+
+        var root = new JsonObject
+        {
+            ["model"] = model,
+            ["directory"] = facts.Directory,
+            ["commit"] = facts.Commit,
+            ["architecture"] = facts.Architecture,
+            ["hidden_size"] = facts.HiddenSize,
+            ["num_hidden_layers"] = facts.LayerCount,
+            ["num_attention_heads"] = facts.HeadCount,
+            ["intermediate_size"] = facts.IntermediateSize,
+            ["vocab_size"] = facts.VocabularySize,
+            ["max_tokens"] = facts.MaxTokens,
+            ["matryoshka_dimensions"] = new JsonArray([.. facts.MatryoshkaDimensions.Select(d => (JsonNode)d)]),
+            ["pooling"] = facts.Pooling,
+            ["license"] = facts.License,
+            ["tasks"] = tasks,
+            ["parameters"] = facts.ParameterCount,
+            ["lora_parameters"] = facts.LoraParameterCount,
+            ["weight_bytes"] = facts.LoadedWeights.Sum(w => w.Bytes),
+            ["memory_estimate"] = new JsonObject
+            {
+                ["fp32_weight_bytes"] = facts.Fp32WeightBytes,
+                ["activation_bytes_per_1000_tokens"] = facts.ActivationBytesPer1000Tokens,
+            },
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 }

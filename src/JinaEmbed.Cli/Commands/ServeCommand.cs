@@ -1,13 +1,86 @@
+// jinaembed serve: hosts the HTTP server (api.md) over one model folder or hub id. A thin wrapper over
+// JinaEmbed.Server.EmbeddingServer; settings also come from appsettings.json and JINAEMBED_* variables.
 using System.CommandLine;
+using System.Globalization;
+using JinaEmbed.Cli.Hosting;
+using JinaEmbed.Hub;
+using JinaEmbed.Server;
 
 namespace JinaEmbed.Cli.Commands;
 
-/// <summary><c>jinaembed serve</c> (issue #5).</summary>
+/// <summary><c>jinaembed serve --model &lt;dir or hub id&gt; [--host] [--port] [--api-key] [--threads] [--default-task] [--max-batch-tokens]</c>.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
-        var command = new Command("serve", "Run the HTTP server (Jina and OpenAI /v1/embeddings).");
+        var model = new Option<string?>("--model", "-m") { Description = "Model folder or Hugging Face hub id, downloaded once into the Hugging Face cache (default jinaai/jina-embeddings-v3; or JINAEMBED_MODEL)." };
+        var host = new Option<string?>("--host") { Description = "Address to bind (default 127.0.0.1)." };
+        var port = new Option<int?>("--port", "-p") { Description = "TCP port (default 8080; 0 picks a free one)." };
+        var apiKey = new Option<string?>("--api-key") { Description = "Require Authorization: Bearer <key> (or JINAEMBED_APIKEY)." };
+        var threads = new Option<int?>("--threads") { Description = "Compute threads (default: one per core)." };
+        var defaultTask = new Option<string?>("--default-task") { Description = "Task when a request names none (default text-matching; 'none' = base model)." };
+        var maxBatchTokens = new Option<int?>("--max-batch-tokens") { Description = "Token budget of one forward pass (default 16384)." };
+        var queueCapacity = new Option<int?>("--queue-capacity") { Description = "Queued sequences before 429 (default 4096)." };
+        var modelName = new Option<string?>("--served-model-name") { Description = "Name reported to clients (default: the model folder's name)." };
+
+        var command = new Command("serve", "Run the HTTP server (Jina and OpenAI /v1/embeddings).")
+        {
+            model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName,
+        };
+        var hub = new ModelOptions();
+        hub.AddHubOptionsTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+            var options = ServerConfiguration.Load(overrides: new Dictionary<string, string?>
+            {
+                [nameof(ServerOptions.Model)] = parse.GetValue(model),
+                [nameof(ServerOptions.Host)] = parse.GetValue(host),
+                [nameof(ServerOptions.Port)] = Text(parse.GetValue(port)),
+                [nameof(ServerOptions.ApiKey)] = parse.GetValue(apiKey),
+                [nameof(ServerOptions.Threads)] = Text(parse.GetValue(threads)),
+                [nameof(ServerOptions.DefaultTask)] = parse.GetValue(defaultTask),
+                [nameof(ServerOptions.MaxBatchTokens)] = Text(parse.GetValue(maxBatchTokens)),
+                [nameof(ServerOptions.QueueCapacity)] = Text(parse.GetValue(queueCapacity)),
+                [nameof(ServerOptions.ModelName)] = parse.GetValue(modelName),
+            });
+            if (string.IsNullOrEmpty(options.Model))
+            {
+                options.Model = ModelSource.DefaultModel;
+            }
+
+            // A hub id is resolved here, before binding: a first download shows its progress bar, and 401/404/offline
+            // errors end the command with their message and exit code instead of leaving a server that never gets ready.
+            var modelDirectory = options.Model;
+            if (ModelSource.IsHubId(options.Model))
+            {
+                try
+                {
+                    modelDirectory = await hub.ResolveAsync(parse, quiet: false, cancellationToken, options.Model);
+                }
+                catch (HubException e)
+                {
+                    return ExitCodes.Report(e, parse.InvocationConfiguration.Error);
+                }
+
+                if (!options.ModelAliases.Contains(options.Model))
+                {
+                    options.ModelAliases.Add(options.Model);
+                }
+            }
+
+            await using var server = await EmbeddingServer.StartAsync(options, modelDirectory, cancellationToken);
+            Console.Error.WriteLine($"jinaembed: serving {options.Model} on {server.BaseAddress} (ready when GET /ready is 200)");
+            var shutdown = server.WaitForShutdownAsync(cancellationToken);
+            if (await Task.WhenAny(shutdown, server.Ready) == server.Ready && server.Ready.IsFaulted)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: loading {options.Model} failed: {server.Ready.Exception!.GetBaseException().Message}");
+                return ExitCodes.Failure;
+            }
+
+            await shutdown;
+            return 0;
+        });
         return command;
     }
 }

@@ -1,5 +1,7 @@
-// The library's entry point: owns the tokenizer and model of one model folder and turns texts into vectors.
-// (Contract stub: issue #3 implements loading and the synchronous path; issue #5 the scheduled async path.)
+// The library's entry point: owns the tokenizer and model of one model folder and turns texts into vectors
+// (spec §1.1 pipeline: prompt, tokenize, forward with the task's adapter, mean pool, Matryoshka, L2).
+using JinaEmbed.Checkpoints;
+using JinaEmbed.Compute;
 using JinaEmbed.Models;
 using JinaEmbed.Tokenization;
 
@@ -8,22 +10,198 @@ namespace JinaEmbed.Embedding;
 /// <summary>Embeds texts with one loaded model. Thread-safe.</summary>
 public sealed partial class Embedder : IDisposable
 {
+    private readonly Tokenizer? _tokenizer;
+    private readonly JinaV3Model _model;
+
+    private Embedder(Tokenizer? tokenizer, JinaV3Model model, EmbedderOptions options, string directory)
+    {
+        _tokenizer = tokenizer;
+        _model = model;
+        Options = options;
+        var config = model.Config;
+        Info = new ModelInfo
+        {
+            Name = config.NameOrPath ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))),
+            HiddenSize = config.HiddenSize,
+            MaxTokens = config.MaxPositionEmbeddings,
+            Tasks = config.LoraAdaptations,
+            TaskPrompts = config.LoraAdaptations.ToDictionary(t => t, t => config.TaskInstructions.TryGetValue(t, out var p) ? p : ""),
+            MatryoshkaDimensions = config.MatryoshkaDimensions,
+            WeightDataType = model.Weights.DataType switch
+            {
+                TensorDataType.BFloat16 => "BF16",
+                TensorDataType.Float16 => "F16",
+                _ => "F32",
+            },
+            AdapterCount = model.AdapterCount,
+        };
+    }
+
     /// <summary>Loads a model folder (config.json, model.safetensors, tokenizer.json).</summary>
-    public static Embedder Load(string modelDirectory, EmbedderOptions? options = null) => throw new NotImplementedException("issue #3");
+    /// <remarks>A folder without tokenizer.json loads for token-id input only (<see cref="EmbedTokenIds"/>).</remarks>
+    /// <exception cref="CheckpointException">config.json or model.safetensors is missing or malformed.</exception>
+    /// <exception cref="TokenizerLoadException">tokenizer.json is malformed.</exception>
+    public static Embedder Load(string modelDirectory, EmbedderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelDirectory);
+        options ??= new EmbedderOptions();
+        string tokenizerPath = Path.Combine(modelDirectory, "tokenizer.json");
+        var tokenizer = File.Exists(tokenizerPath) ? Tokenizer.FromFile(tokenizerPath) : null;
+        var model = JinaV3Model.Load(modelDirectory, new ComputeContext(options.Threads));
+        return new Embedder(tokenizer, model, options, modelDirectory);
+    }
 
     /// <summary>The tokenizer.</summary>
-    public Tokenizer Tokenizer => throw new NotImplementedException("issue #3");
+    /// <exception cref="InvalidOperationException">The model folder has no tokenizer.json.</exception>
+    public Tokenizer Tokenizer => _tokenizer ?? throw new InvalidOperationException("This model folder has no tokenizer.json; only token-id input is available.");
 
     /// <summary>The encoder.</summary>
-    public IEncoderModel Model => throw new NotImplementedException("issue #3");
+    public IEncoderModel Model => _model;
 
-    /// <summary>Embeds texts; one vector per text, in order.</summary>
-    public float[][] Embed(IReadOnlyList<string> texts, EmbedOptions? options = null) => throw new NotImplementedException("issue #3");
+    /// <summary>Facts about the loaded model.</summary>
+    public ModelInfo Info { get; }
 
-    /// <summary>Embeds pre-tokenized inputs (no prompt, no special tokens added).</summary>
-    public float[][] EmbedTokenIds(IReadOnlyList<int[]> tokenIds, EmbedOptions? options = null) => throw new NotImplementedException("issue #3");
+    /// <summary>Settings given at load.</summary>
+    public EmbedderOptions Options { get; }
 
+    /// <summary>Compute threads of the forward pass.</summary>
+    public int Threads => _model.Context.Threads;
+
+    /// <summary>Embeds texts; one vector per text, in order. With <see cref="EmbedOptions.LateChunking"/> the texts are chunks of one document.</summary>
+    /// <exception cref="EmbeddingException">Unknown task, dimensions out of range, or an input over the maximum length.</exception>
+    public float[][] Embed(IReadOnlyList<string> texts, EmbedOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        options ??= new EmbedOptions();
+        if (options.LateChunking)
+        {
+            return EmbedLateChunks(texts, options, null);
+        }
+
+        var task = ResolveTask(options.Task);
+        Matryoshka.Resolve(options.Dimensions, _model.HiddenSize);
+        var sequences = new PreparedSequence[texts.Count];
+        for (int i = 0; i < texts.Count; i++)
+        {
+            sequences[i] = Prepare(EmbeddingInput.FromText(texts[i]), i, task, options.Truncate);
+        }
+
+        return Run(sequences, options);
+    }
+
+    /// <summary>Embeds pre-tokenized inputs (no prompt, no special tokens added), with the task's adapter.</summary>
+    /// <exception cref="EmbeddingException">Unknown task, dimensions out of range, a bad token id, or an input over the maximum length.</exception>
+    public float[][] EmbedTokenIds(IReadOnlyList<int[]> tokenIds, EmbedOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIds);
+        options ??= new EmbedOptions();
+        var task = ResolveTask(options.Task);
+        Matryoshka.Resolve(options.Dimensions, _model.HiddenSize);
+        var sequences = new PreparedSequence[tokenIds.Count];
+        for (int i = 0; i < tokenIds.Count; i++)
+        {
+            sequences[i] = Prepare(EmbeddingInput.FromTokenIds(tokenIds[i]), i, task, options.Truncate);
+        }
+
+        return Run(sequences, options);
+    }
+
+    /// <summary>Stops the scheduler (if started), then unmaps the checkpoint.</summary>
     public void Dispose()
     {
+        StopScheduler();
+        _model.Dispose();
+    }
+
+    /// <summary>Task name → adapter and prompt; throws InvalidTask for unknown names.</summary>
+    internal EmbeddingTask ResolveTask(string? task) => EmbeddingTask.Resolve(_model.Config, task);
+
+    /// <summary>
+    /// Prompt + tokenize (text) or validate (ids), then the length check: over the maximum fails with
+    /// ContextLengthExceeded unless <paramref name="truncate"/>, which cuts content and keeps the final token.
+    /// </summary>
+    internal PreparedSequence Prepare(EmbeddingInput item, int index, EmbeddingTask task, bool truncate)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        int max = _model.MaxSequenceLength;
+        int[] ids;
+        if (item.TokenIds is { } given)
+        {
+            if (given.Length == 0)
+            {
+                throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{index}] is an empty token list.", "input");
+            }
+
+            foreach (int id in given)
+            {
+                if ((uint)id >= (uint)_model.Config.VocabSize)
+                {
+                    throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{index}] has token id {id}; ids must lie in [0, {_model.Config.VocabSize}).", "input");
+                }
+            }
+
+            ids = given;
+        }
+        else
+        {
+            if (_tokenizer is null)
+            {
+                throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, "This model folder has no tokenizer.json; send token ids instead of text.", "input");
+            }
+
+            ids = _tokenizer.Encode(task.Prompt + item.Text, true, int.MaxValue).Ids;
+        }
+
+        if (ids.Length > max)
+        {
+            if (!truncate)
+            {
+                throw new EmbeddingException(EmbeddingErrorKind.ContextLengthExceeded, $"input[{index}] has {ids.Length} tokens; the maximum is {max} (set truncate to cut it).", "input");
+            }
+
+            // Keep the first max − 1 tokens and the closing one (</s> for text).
+            var cut = ids[..max];
+            cut[^1] = ids[^1];
+            ids = cut;
+        }
+
+        return new PreparedSequence(ids, task.Adapter);
+    }
+
+    /// <summary>Mean over token rows [start, end) of <paramref name="tokenStates"/>, then Matryoshka truncation and optional L2.</summary>
+    internal float[] Pool(ReadOnlySpan<float> tokenStates, int start, int end, EmbedOptions options)
+    {
+        int hidden = _model.HiddenSize;
+        var mean = Pooling.Mean(tokenStates, hidden, start, end);
+        return Matryoshka.Apply(mean, Matryoshka.Resolve(options.Dimensions, hidden), options.Normalize);
+    }
+
+    /// <summary>Runs sequences in batches of at most <see cref="EmbedderOptions.MaxBatchTokens"/> tokens; one vector each.</summary>
+    internal float[][] Run(IReadOnlyList<PreparedSequence> sequences, EmbedOptions options)
+    {
+        var vectors = new float[sequences.Count][];
+        int budget = Math.Max(1, Options.MaxBatchTokens);
+        int first = 0;
+        while (first < sequences.Count)
+        {
+            int last = first, tokens = sequences[first].Ids.Length;
+            while (last + 1 < sequences.Count && tokens + sequences[last + 1].Ids.Length <= budget)
+            {
+                last++;
+                tokens += sequences[last].Ids.Length;
+            }
+
+            var group = sequences.Skip(first).Take(last - first + 1).ToList();
+            var batch = EncoderBatch.FromSequences(group.Select(s => s.Ids).ToList(), group.Select(s => s.Adapter).ToList());
+            var states = _model.Forward(batch);
+            for (int s = 0; s < group.Count; s++)
+            {
+                vectors[first + s] = Pool(states, batch.SequenceStarts[s], batch.SequenceStarts[s + 1], options);
+            }
+
+            first = last + 1;
+        }
+
+        return vectors;
     }
 }

@@ -1,0 +1,80 @@
+// NumPy .npy v1.0 output: magic, header dict {'descr': '<f4', 'fortran_order': False, 'shape': (n, d), }, raw data.
+// The row count is known only at the end, so a fixed-size header is written first and rewritten by CompleteAsync.
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace JinaEmbed.Cli.IO;
+
+internal sealed class NpyVectorWriter : VectorWriter
+{
+    // Magic (6) + version (2) + header length (2) + header text = 128 bytes: the data starts 64-byte aligned.
+    private const int HeaderBytes = 128;
+    private readonly Stream _stream;
+    private readonly long _start;
+    private int _dimensions = -1;
+
+    public NpyVectorWriter(Stream stream)
+    {
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException(".npy output needs a file (--output x.npy): its header holds the row count, written last.", nameof(stream));
+        }
+
+        _stream = stream;
+        _start = stream.Position;
+        stream.Write(Header(0, 0));
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<float> vector, CancellationToken cancellationToken = default)
+    {
+        if (_dimensions < 0)
+        {
+            _dimensions = vector.Length;
+        }
+        else if (vector.Length != _dimensions)
+        {
+            throw new InvalidOperationException($"Vector {Count} has {vector.Length} dimensions, the first had {_dimensions}.");
+        }
+
+        var bytes = new byte[vector.Length * sizeof(float)];
+        if (BitConverter.IsLittleEndian)
+        {
+            MemoryMarshal.AsBytes(vector.Span).CopyTo(bytes);
+        }
+        else
+        {
+            for (var i = 0; i < vector.Length; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), vector.Span[i]);
+            }
+        }
+
+        await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        Count++;
+    }
+
+    public override async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        var end = _stream.Position;
+        _stream.Position = _start;
+        await _stream.WriteAsync(Header(Count, Math.Max(_dimensions, 0)), cancellationToken).ConfigureAwait(false);
+        _stream.Position = end;
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static byte[] Header(int rows, int dimensions)
+    {
+        var dict = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {dimensions}), }}");
+        var text = dict.PadRight(HeaderBytes - 10 - 1) + "\n";
+        var header = new byte[HeaderBytes];
+        ReadOnlySpan<byte> magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+        magic.CopyTo(header);
+        header[6] = 1; // format version 1.0
+        header[7] = 0;
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), (ushort)text.Length);
+        Encoding.ASCII.GetBytes(text, header.AsSpan(10));
+        return header;
+    }
+}

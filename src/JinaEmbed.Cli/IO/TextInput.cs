@@ -1,0 +1,95 @@
+// Reads the texts of `jinaembed embed` from lines, JSONL or a CSV column, streaming and in order (issue #7).
+using System.Text.Json;
+
+namespace JinaEmbed.Cli.IO;
+
+internal static class TextInput
+{
+    /// <summary>The texts of the input, in order.</summary>
+    /// <param name="field">JSONL: the object field holding the text. CSV: the header name, or a 0-based column number.</param>
+    /// <exception cref="InvalidDataException">A line or record that does not hold a text, named by its line/record number.</exception>
+    public static IEnumerable<string> Read(TextReader reader, InputFormat format, string field = "text") => format switch
+    {
+        InputFormat.Text => ReadLines(reader),
+        InputFormat.Jsonl => ReadJsonl(reader, field),
+        InputFormat.Csv => ReadCsv(reader, field),
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    /// <summary>The format a file name implies: .jsonl/.ndjson, .csv, else plain lines.</summary>
+    public static InputFormat FromExtension(string? path) => Path.GetExtension(path ?? "").ToLowerInvariant() switch
+    {
+        ".jsonl" or ".ndjson" => InputFormat.Jsonl,
+        ".csv" => InputFormat.Csv,
+        _ => InputFormat.Text,
+    };
+
+    private static IEnumerable<string> ReadLines(TextReader reader)
+    {
+        for (var line = reader.ReadLine(); line != null; line = reader.ReadLine())
+        {
+            yield return line;
+        }
+    }
+
+    private static IEnumerable<string> ReadJsonl(TextReader reader, string field)
+    {
+        var number = 0;
+        for (var line = reader.ReadLine(); line != null; line = reader.ReadLine())
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue; // blank lines separate nothing in JSONL
+            }
+
+            string? text;
+            try
+            {
+                using var json = JsonDocument.Parse(line);
+                var root = json.RootElement;
+                text = root.ValueKind switch
+                {
+                    JsonValueKind.String => root.GetString(),
+                    JsonValueKind.Object when root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String => value.GetString(),
+                    _ => null,
+                };
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"JSONL line {number} is not valid JSON: {e.Message}", e);
+            }
+
+            yield return text ?? throw new InvalidDataException($"JSONL line {number} has no string field \"{field}\" (use --field to name it).");
+        }
+    }
+
+    private static IEnumerable<string> ReadCsv(TextReader reader, string column)
+    {
+        using var records = CsvReader.ReadRecords(reader).GetEnumerator();
+        if (!records.MoveNext())
+        {
+            yield break;
+        }
+
+        var header = records.Current;
+        var index = header.FindIndex(h => h.Trim() == column);
+        if (index < 0 && !int.TryParse(column, out index))
+        {
+            throw new InvalidDataException($"The CSV header has no column \"{column}\" (columns: {string.Join(", ", header)}); use --column.");
+        }
+
+        var number = 1;
+        while (records.MoveNext())
+        {
+            number++;
+            var record = records.Current;
+            if (record is [""])
+            {
+                continue; // an empty line
+            }
+
+            yield return index < record.Count ? record[index] : throw new InvalidDataException($"CSV record {number} has no column {index} (\"{column}\").");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+// GET /info: what is served and with which limits (api.md "Other endpoints").
+using System.Text.Json.Serialization;
+
+namespace JinaEmbed.Server.Contracts;
+
+/// <summary>Model, tasks, threads, limits and server version.</summary>
+internal sealed record InfoApiResponse(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("aliases")] IReadOnlyList<string> Aliases,
+    [property: JsonPropertyName("revision")] string? Revision,
+    [property: JsonPropertyName("hidden_size")] int HiddenSize,
+    [property: JsonPropertyName("max_tokens")] int MaxTokens,
+    [property: JsonPropertyName("default_task")] string DefaultTask,
+    [property: JsonPropertyName("tasks")] IReadOnlyList<InfoApiTask> Tasks,
+    [property: JsonPropertyName("weight_dtype")] string WeightDtype,
+    [property: JsonPropertyName("threads")] int Threads,
+    [property: JsonPropertyName("limits")] InfoApiLimits Limits,
+    [property: JsonPropertyName("version")] string Version);

@@ -1,0 +1,56 @@
+// The served model backed by the library's Embedder: the real backend of the server.
+using JinaEmbed.Embedding;
+using JinaEmbed.Embedding.Scheduling;
+using JinaEmbed.Tokenization;
+
+namespace JinaEmbed.Server;
+
+/// <summary>Adapts an <see cref="Embedder"/> to what the endpoints need; its scheduler uses the server's limits.</summary>
+internal sealed class EmbedderBackend : IEmbeddingBackend
+{
+    private readonly Embedder embedder;
+    private readonly ModelFolderInfo folder;
+
+    public EmbedderBackend(Embedder embedder, ModelFolderInfo folder, ServerOptions options)
+    {
+        this.embedder = embedder;
+        this.folder = folder;
+        Scheduler = embedder.StartScheduler(ToSchedulerOptions(options), new LateChunkingOptions { Overlap = options.LateChunkingOverlap });
+        var info = embedder.Info;
+        Tasks = info.Tasks.Select((name, index) => new ModelTask(name, index, info.TaskPrompts.TryGetValue(name, out var prompt) ? prompt : string.Empty)).ToArray();
+    }
+
+    public string ModelName => folder.Name;
+
+    public string? Revision => folder.Revision;
+
+    public int HiddenSize => embedder.Info.HiddenSize;
+
+    public int MaxTokens => embedder.Info.MaxTokens;
+
+    public int VocabularySize => embedder.Tokenizer.VocabularySize;
+
+    public IReadOnlyList<ModelTask> Tasks { get; }
+
+    public string WeightType => embedder.Info.WeightDataType;
+
+    public int Threads => embedder.Threads;
+
+    public BatchScheduler Scheduler { get; }
+
+    /// <summary>The server's batching limits as the library's scheduler options.</summary>
+    public static SchedulerOptions ToSchedulerOptions(ServerOptions options) => new()
+    {
+        MaxBatchTokens = options.MaxBatchTokens,
+        MaxBatchSequences = options.MaxBatchSequences,
+        QueueCapacity = options.QueueCapacity,
+        MaxRequestTokens = options.MaxTokensPerRequest,
+    };
+
+    public Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken) => embedder.EmbedAsync(request, cancellationToken);
+
+    public TokenizerEncoding Tokenize(string text, bool addSpecialTokens) => embedder.Tokenizer.Encode(text, addSpecialTokens, int.MaxValue);
+
+    /// <summary>Stops the scheduler (queued work finishes) and releases the model.</summary>
+    public void Dispose() => embedder.Dispose();
+}

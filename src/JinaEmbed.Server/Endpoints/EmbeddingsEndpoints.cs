@@ -1,0 +1,67 @@
+// POST /v1/embeddings (alias /embeddings): both dialects on one route (api.md "POST /v1/embeddings";
+// architecture.md §3 steps 1–3 and 10).
+using System.Buffers;
+using System.Globalization;
+using JinaEmbed.Embedding;
+using JinaEmbed.Server.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace JinaEmbed.Server.Endpoints;
+
+/// <summary>The embeddings route.</summary>
+internal static class EmbeddingsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/embeddings", HandleAsync);
+        routes.MapPost("/embeddings", HandleAsync);
+    }
+
+    private static async Task HandleAsync(HttpContext context, ServerRuntime runtime)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var backend = runtime.RequireReady();
+        var options = runtime.Options;
+        var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
+        var wire = RequestMapping.Parse(body, ServerJsonContext.Default.EmbeddingsApiRequest);
+        var mapped = RequestMapping.Map(wire, backend, options, runtime.ModelNames);
+
+        EmbeddingResult result;
+        try
+        {
+            result = await backend.EmbedAsync(mapped.Request, context.RequestAborted);
+        }
+        catch (EmbeddingException error)
+        {
+            throw ToApiError(error);
+        }
+
+        runtime.Metrics.RecordQueueTime(result.QueueTime);
+        var output = new ArrayBufferWriter<byte>(result.Embeddings.Length * 16 * backend.HiddenSize);
+        ResponseEncoding.WriteResponse(output, runtime.ModelName, result, mapped.Formats, mapped.FormatsAsObject);
+
+        var headers = context.Response.Headers;
+        headers["x-queue-time"] = Milliseconds(result.QueueTime);
+        headers["x-inference-time"] = Milliseconds(result.InferenceTime);
+        headers["x-total-time"] = Milliseconds(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = output.WrittenCount;
+        await context.Response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
+    }
+
+    /// <summary>Library refusals → contract statuses.</summary>
+    public static ApiException ToApiError(EmbeddingException error) => error.Kind switch
+    {
+        EmbeddingErrorKind.ContextLengthExceeded => new ApiException(400, error.Message, error.Param ?? "input", "context_length_exceeded"),
+        EmbeddingErrorKind.InvalidTask => new ApiException(400, error.Message, error.Param ?? "task", "invalid_task"),
+        EmbeddingErrorKind.InvalidDimensions => new ApiException(400, error.Message, error.Param ?? "dimensions", "invalid_dimensions"),
+        EmbeddingErrorKind.TooLarge => new ApiException(413, error.Message, error.Param ?? "input", "request_too_large"),
+        EmbeddingErrorKind.QueueFull => new ApiException(429, error.Message, null, "queue_full", "rate_limit_error"),
+        EmbeddingErrorKind.Unavailable => new ApiException(503, error.Message, null, "shutting_down", "server_error"),
+        _ => new ApiException(400, error.Message, error.Param ?? "input", "invalid_input"),
+    };
+
+    private static string Milliseconds(TimeSpan time) => time.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,63 @@
+// GET /health, /ready, /v1/models, /info, /metrics (api.md "Other endpoints").
+using JinaEmbed.Server.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace JinaEmbed.Server.Endpoints;
+
+/// <summary>Liveness, readiness, model list, server info and metrics.</summary>
+internal static class HealthEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/health", () => Results.Json(new StatusApiResponse("ok"), ServerJsonContext.Default.StatusApiResponse));
+        routes.MapGet("/ready", (ServerRuntime runtime) => runtime.State switch
+        {
+            ServerState.Ready => Results.Json(new StatusApiResponse("ready"), ServerJsonContext.Default.StatusApiResponse),
+            var state => Results.Json(new StatusApiResponse(StatusName(state)), ServerJsonContext.Default.StatusApiResponse, statusCode: 503),
+        });
+        routes.MapGet("/v1/models", Models);
+        routes.MapGet("/models", Models);
+        routes.MapGet("/info", Info);
+        routes.MapGet("/metrics", async (HttpContext context, ServerRuntime runtime) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await runtime.Metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
+    }
+
+    private static IResult Models(ServerRuntime runtime)
+    {
+        runtime.RequireReady();
+        var entries = runtime.ModelNames.Select(name => new ModelApiEntry(name, "model", 0, "jinaai")).ToArray();
+        return Results.Json(new ModelsApiResponse("list", entries), ServerJsonContext.Default.ModelsApiResponse);
+    }
+
+    private static IResult Info(ServerRuntime runtime)
+    {
+        var backend = runtime.RequireReady();
+        var options = runtime.Options;
+        var info = new InfoApiResponse(
+            runtime.ModelName,
+            runtime.ModelNames.Skip(1).ToArray(),
+            backend.Revision,
+            backend.HiddenSize,
+            backend.MaxTokens,
+            options.DefaultTask,
+            backend.Tasks.Select(t => new InfoApiTask(t.Name, t.Adapter, t.Prompt)).ToArray(),
+            backend.WeightType,
+            backend.Threads,
+            new InfoApiLimits(options.MaxItemsPerRequest, options.MaxTokensPerRequest, options.MaxRequestBodyBytes, options.QueueCapacity, options.MaxBatchTokens, options.MaxBatchSequences),
+            typeof(HealthEndpoints).Assembly.GetName().Version?.ToString() ?? "0.0.0");
+        return Results.Json(info, ServerJsonContext.Default.InfoApiResponse);
+    }
+
+    private static string StatusName(ServerState state) => state switch
+    {
+        ServerState.Loading => "loading",
+        ServerState.ShuttingDown => "shutting_down",
+        ServerState.Failed => "failed",
+        _ => "ready",
+    };
+}

@@ -1,0 +1,309 @@
+// Wire request → library EmbeddingRequest, or the contract's error (api.md "POST /v1/embeddings", "Errors";
+// architecture.md §3 step 2). No HTTP type crosses this line.
+using System.Text.Json;
+using System.Text.Unicode;
+using JinaEmbed.Embedding;
+using JinaEmbed.Server.Contracts;
+
+namespace JinaEmbed.Server;
+
+/// <summary>Validates request bodies against the contract.</summary>
+internal static class RequestMapping
+{
+    /// <summary>The task name that selects the base model without adapter or prompt.</summary>
+    public const string NoTask = "none";
+
+    /// <summary>Parses a JSON body into <typeparamref name="T"/>; malformed JSON, wrong types, invalid UTF-8 are 400.</summary>
+    public static T Parse<T>(ReadOnlySpan<byte> body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (!Utf8.IsValid(body))
+        {
+            throw ApiException.BadRequest("the body is not valid UTF-8", null, "invalid_utf8");
+        }
+
+        // A syntax pass first, so that a later failure can only be a field of the wrong type.
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException error)
+        {
+            throw ApiException.BadRequest($"malformed JSON: {error.Message}", null, "invalid_json");
+        }
+
+        T? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize(body, typeInfo);
+        }
+        catch (JsonException error)
+        {
+            throw JsonError(error);
+        }
+        catch (Exception error) when (error is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // System.Text.Json reports invalid escapes and unpaired \uD800-style surrogates this way.
+            throw ApiException.BadRequest($"the body could not be read: {error.Message}", null, "invalid_json");
+        }
+
+        return parsed ?? throw ApiException.BadRequest("the body must be a JSON object", null, "invalid_type");
+    }
+
+    /// <summary>Maps a parsed embeddings request; <paramref name="backend"/> supplies tasks, sizes and the vocabulary.</summary>
+    public static MappedEmbeddingsRequest Map(EmbeddingsApiRequest wire, IEmbeddingBackend backend, ServerOptions options, IReadOnlyCollection<string> modelNames)
+    {
+        if (options.StrictModelNames && wire.Model != null && !modelNames.Contains(wire.Model))
+        {
+            throw new ApiException(404, $"the model '{wire.Model}' is not served here; use one of: {string.Join(", ", modelNames)}", "model", "model_not_found");
+        }
+
+        var task = ResolveTask(wire.Task, backend, options);
+        bool lateChunking = wire.LateChunking ?? false;
+        var items = ReadInput(wire.Input, backend.VocabularySize, options.MaxItemsPerRequest);
+        if (lateChunking && items.Any(i => i.TokenIds != null))
+        {
+            throw ApiException.BadRequest("token-id inputs cannot be combined with late_chunking", "input", "late_chunking_token_ids");
+        }
+
+        var (formats, asObject) = ReadFormats(wire);
+        int hidden = backend.HiddenSize;
+        if (wire.Dimensions is { } d && (d < 1 || d > hidden))
+        {
+            throw ApiException.BadRequest($"dimensions must be between 1 and {hidden} (got {d})", "dimensions", "invalid_dimensions");
+        }
+
+        int dimensions = wire.Dimensions ?? hidden;
+        if (dimensions % 8 != 0 && formats.Any(f => f is EmbeddingFormat.Binary or EmbeddingFormat.Ubinary))
+        {
+            throw ApiException.BadRequest($"binary and ubinary need dimensions to be a multiple of 8 (got {dimensions})", "dimensions", "invalid_dimensions");
+        }
+
+        var embedOptions = new EmbedOptions
+        {
+            Task = task,
+            Dimensions = wire.Dimensions,
+            Normalize = wire.Normalized ?? wire.Normalize ?? true,
+            Truncate = wire.Truncate ?? false,
+            LateChunking = lateChunking,
+        };
+        return new MappedEmbeddingsRequest(new EmbeddingRequest(items, embedOptions), formats, asObject);
+    }
+
+    /// <summary>Request task (or the server default) → library task name; null means the base model.</summary>
+    public static string? ResolveTask(string? requested, IEmbeddingBackend backend, ServerOptions options)
+    {
+        var name = requested ?? options.DefaultTask;
+        if (name == NoTask)
+        {
+            return null;
+        }
+
+        if (backend.Tasks.Any(t => t.Name == name))
+        {
+            return name;
+        }
+
+        var valid = string.Join(", ", backend.Tasks.Select(t => t.Name).Append(NoTask));
+        throw ApiException.BadRequest($"unknown task '{name}'; valid tasks: {valid}", "task", "invalid_task");
+    }
+
+    /// <summary>Reads <c>input</c>: a string, strings, <c>{"text"}</c> objects, token ids, or arrays of token ids.</summary>
+    public static List<EmbeddingInput> ReadInput(JsonElement input, int vocabularySize, int maxItems)
+    {
+        switch (input.ValueKind)
+        {
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                throw ApiException.BadRequest("input is required", "input", "missing_input");
+            case JsonValueKind.String:
+                return [EmbeddingInput.FromText(ReadText(input, "input"))];
+            case JsonValueKind.Array:
+                break;
+            default:
+                throw ApiException.BadRequest("input must be a string, an array of strings or {\"text\": ...} objects, or token ids", "input", "invalid_type");
+        }
+
+        int count = input.GetArrayLength();
+        if (count == 0)
+        {
+            throw ApiException.BadRequest("input must not be an empty array", "input", "empty_input");
+        }
+
+        // A flat array of integers is one pre-tokenized item (OpenAI); otherwise one item per element.
+        if (input.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number))
+        {
+            return [EmbeddingInput.FromTokenIds(ReadTokenIds(input, "input", vocabularySize))];
+        }
+
+        if (count > maxItems)
+        {
+            throw ApiException.TooLarge($"input has {count} items; the limit is {maxItems}", "input", "too_many_items");
+        }
+
+        var items = new List<EmbeddingInput>(count);
+        int index = 0;
+        foreach (var element in input.EnumerateArray())
+        {
+            string where = $"input[{index}]";
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    items.Add(EmbeddingInput.FromText(ReadText(element, where)));
+                    break;
+                case JsonValueKind.Object:
+                    if (!element.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
+                    {
+                        throw ApiException.BadRequest($"{where} must have a string \"text\" field (only text inputs are supported)", "input", "invalid_type");
+                    }
+
+                    items.Add(EmbeddingInput.FromText(ReadText(text, where)));
+                    break;
+                case JsonValueKind.Array:
+                    items.Add(EmbeddingInput.FromTokenIds(ReadTokenIds(element, where, vocabularySize)));
+                    break;
+                default:
+                    throw ApiException.BadRequest($"{where} must be a string, a {{\"text\": ...}} object or an array of token ids", "input", "invalid_type");
+            }
+
+            index++;
+        }
+
+        return items;
+    }
+
+    /// <summary>Reads <c>embedding_type</c> (Jina) or else <c>encoding_format</c> (OpenAI).</summary>
+    public static (IReadOnlyList<EmbeddingFormat> Formats, bool AsObject) ReadFormats(EmbeddingsApiRequest wire)
+    {
+        var type = wire.EmbeddingType;
+        switch (type.ValueKind)
+        {
+            case JsonValueKind.String:
+                return ([ParseFormat(type.GetString()!, "embedding_type")], false);
+            case JsonValueKind.Array:
+                var formats = new List<EmbeddingFormat>();
+                foreach (var element in type.EnumerateArray())
+                {
+                    if (element.ValueKind != JsonValueKind.String)
+                    {
+                        throw ApiException.BadRequest("embedding_type must be a string or an array of strings", "embedding_type", "invalid_type");
+                    }
+
+                    var format = ParseFormat(element.GetString()!, "embedding_type");
+                    if (!formats.Contains(format))
+                    {
+                        formats.Add(format);
+                    }
+                }
+
+                if (formats.Count == 0)
+                {
+                    throw ApiException.BadRequest("embedding_type must not be an empty array", "embedding_type", "invalid_embedding_type");
+                }
+
+                return (formats, true);
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                break;
+            default:
+                throw ApiException.BadRequest("embedding_type must be a string or an array of strings", "embedding_type", "invalid_type");
+        }
+
+        return wire.EncodingFormat switch
+        {
+            null or "float" => ([EmbeddingFormat.Float], false),
+            "base64" => ([EmbeddingFormat.Base64], false),
+            var other => throw ApiException.BadRequest($"encoding_format must be 'float' or 'base64' (got '{other}')", "encoding_format", "invalid_encoding_format"),
+        };
+    }
+
+    /// <summary>The wire name of a format.</summary>
+    public static string FormatName(EmbeddingFormat format) => format switch
+    {
+        EmbeddingFormat.Float => "float",
+        EmbeddingFormat.Base64 => "base64",
+        EmbeddingFormat.Binary => "binary",
+        _ => "ubinary",
+    };
+
+    /// <summary>Reads a JSON string and rejects unpaired surrogates (they cannot be tokenized meaningfully).</summary>
+    public static string ReadText(JsonElement element, string where)
+    {
+        string text;
+        try
+        {
+            text = element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw ApiException.BadRequest($"{where} contains an unpaired surrogate", "input", "invalid_unicode");
+        }
+
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw ApiException.BadRequest($"{where} contains an unpaired surrogate at character {i}", "input", "invalid_unicode");
+            }
+        }
+
+        return text;
+    }
+
+    private static EmbeddingFormat ParseFormat(string name, string param) => name switch
+    {
+        "float" => EmbeddingFormat.Float,
+        "base64" => EmbeddingFormat.Base64,
+        "binary" => EmbeddingFormat.Binary,
+        "ubinary" => EmbeddingFormat.Ubinary,
+        _ => throw ApiException.BadRequest($"unknown embedding type '{name}'; use float, base64, binary or ubinary", param, "invalid_embedding_type"),
+    };
+
+    private static int[] ReadTokenIds(JsonElement array, string where, int vocabularySize)
+    {
+        var ids = new int[array.GetArrayLength()];
+        if (ids.Length == 0)
+        {
+            throw ApiException.BadRequest($"{where} is an empty token list", "input", "empty_input");
+        }
+
+        int i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out int id))
+            {
+                throw ApiException.BadRequest($"{where}[{i}] must be an integer token id", "input", "invalid_type");
+            }
+
+            if (id < 0 || id >= vocabularySize)
+            {
+                throw ApiException.BadRequest($"{where}[{i}] = {id} is not a token id (the vocabulary has {vocabularySize})", "input", "invalid_token_id");
+            }
+
+            ids[i++] = id;
+        }
+
+        return ids;
+    }
+
+    private static ApiException JsonError(JsonException error)
+    {
+        // The syntax was checked already, so this is a field with the wrong type (or a non-object body).
+        var path = error.Path;
+        if (!string.IsNullOrEmpty(path) && path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            var field = path[2..];
+            int cut = field.IndexOfAny(['.', '[']);
+            var param = cut < 0 ? field : field[..cut];
+            return ApiException.BadRequest($"'{param}' has the wrong type", param, "invalid_type");
+        }
+
+        return ApiException.BadRequest("the body must be a JSON object", null, "invalid_type");
+    }
+}

@@ -1,0 +1,66 @@
+// Prometheus metrics of one server instance (api.md "GET /metrics"): requests, latency, queue, batches, tokens.
+using JinaEmbed.Embedding.Scheduling;
+using Prometheus;
+
+namespace JinaEmbed.Server;
+
+/// <summary>Metrics in a registry of their own, so several servers in one process (tests) do not mix.</summary>
+internal sealed class ServerMetrics
+{
+    private readonly Counter requests;
+    private readonly Histogram requestSeconds;
+    private readonly Histogram queueSeconds;
+    private readonly Gauge queueDepth;
+    private readonly Counter batches;
+    private readonly Histogram batchTokens;
+    private readonly Histogram batchSequences;
+    private readonly Histogram batchRequests;
+    private readonly Counter tokens;
+    private readonly Histogram forwardSeconds;
+    private Func<int>? queueDepthSource;
+
+    public ServerMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        requests = factory.CreateCounter("jinaembed_http_requests_total", "HTTP requests by route and status code.", ["route", "status"]);
+        requestSeconds = factory.CreateHistogram("jinaembed_http_request_duration_seconds", "HTTP request latency by route.", ["route"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
+        queueSeconds = factory.CreateHistogram("jinaembed_queue_time_seconds", "Time an embeddings request waited for its first batch.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
+        queueDepth = factory.CreateGauge("jinaembed_queue_depth", "Sequences waiting for a batch.");
+        batches = factory.CreateCounter("jinaembed_batches_total", "Forward passes run.");
+        batchTokens = factory.CreateHistogram("jinaembed_batch_tokens", "Tokens per forward pass.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(16, 2, 12) });
+        batchSequences = factory.CreateHistogram("jinaembed_batch_sequences", "Sequences per forward pass.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 11) });
+        batchRequests = factory.CreateHistogram("jinaembed_batch_requests", "Distinct requests per forward pass.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 11) });
+        tokens = factory.CreateCounter("jinaembed_tokens_processed_total", "Tokens run through the model.");
+        forwardSeconds = factory.CreateHistogram("jinaembed_forward_seconds", "Forward-pass time.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 18) });
+        Registry.AddBeforeCollectCallback(() => queueDepth.Set(queueDepthSource?.Invoke() ?? 0));
+    }
+
+    /// <summary>The registry /metrics exports.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Starts following a scheduler's batches and queue.</summary>
+    public void Observe(BatchScheduler scheduler)
+    {
+        queueDepthSource = () => scheduler.QueuedSequences;
+        scheduler.BatchCompleted += OnBatch;
+    }
+
+    public void RecordRequest(string route, int status, TimeSpan elapsed)
+    {
+        requests.WithLabels(route, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        requestSeconds.WithLabels(route).Observe(elapsed.TotalSeconds);
+    }
+
+    public void RecordQueueTime(TimeSpan queueTime) => queueSeconds.Observe(queueTime.TotalSeconds);
+
+    private void OnBatch(BatchRecord batch)
+    {
+        batches.Inc();
+        batchTokens.Observe(batch.TokenCount);
+        batchSequences.Observe(batch.SequenceCount);
+        batchRequests.Observe(batch.RequestCount);
+        tokens.Inc(batch.TokenCount);
+        forwardSeconds.Observe(batch.ForwardTime.TotalSeconds);
+    }
+}

@@ -1,0 +1,106 @@
+// Rank-r LoRA deltas applied on the fly (spec §4.2, §4.7 b): y += s·((x·Aᵀ)·Bᵀ) for the rows of one task,
+// plus the small dot/axpy helpers the other kernels share.
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace JinaEmbed.Compute;
+
+/// <summary>Low-rank adapter arithmetic and vector helpers.</summary>
+public static class LowRank
+{
+    /// <summary>
+    /// For rows [<paramref name="rowStart"/>, rowStart + rowCount): y[row] += scale · Σ_r (x[row]·a[r]) · bt[r],
+    /// with <paramref name="a"/> [rank, inDim] (lora_A of one task) and <paramref name="bt"/> [rank, outDim]
+    /// (lora_B of that task transposed).
+    /// </summary>
+    public static void AddDelta(float[] x, int inDim, float[] y, int outDim, int rowStart, int rowCount, ReadOnlyMemory<float> a, ReadOnlyMemory<float> bt, int rank, float scale, ComputeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        const int RowsPerItem = 16;
+        int items = (rowCount + RowsPerItem - 1) / RowsPerItem;
+        context.For(items, item =>
+        {
+            Span<float> t = stackalloc float[rank];
+            var aSpan = a.Span;
+            var btSpan = bt.Span;
+            int end = Math.Min(rowStart + rowCount, rowStart + ((item + 1) * RowsPerItem));
+            for (int row = rowStart + (item * RowsPerItem); row < end; row++)
+            {
+                var xr = x.AsSpan(row * inDim, inDim);
+                for (int r = 0; r < rank; r++)
+                {
+                    t[r] = Dot(xr, aSpan.Slice(r * inDim, inDim)) * scale;
+                }
+
+                var yr = y.AsSpan(row * outDim, outDim);
+                for (int r = 0; r < rank; r++)
+                {
+                    Axpy(t[r], btSpan.Slice(r * outDim, outDim), yr);
+                }
+            }
+        });
+    }
+
+    /// <summary>Σ a[i]·b[i] in fp32 with vector lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int n = a.Length;
+        int i = 0;
+        float sum = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(b[..n]);
+            var acc0 = Vector<float>.Zero;
+            var acc1 = Vector<float>.Zero;
+            int v = 0;
+            for (; v + 1 < va.Length; v += 2)
+            {
+                acc0 += va[v] * vb[v];
+                acc1 += va[v + 1] * vb[v + 1];
+            }
+
+            if (v < va.Length)
+            {
+                acc0 += va[v] * vb[v];
+            }
+
+            sum = Vector.Sum(acc0 + acc1);
+            i = va.Length * Vector<float>.Count;
+        }
+
+        for (; i < n; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>y[i] += alpha·x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y)
+    {
+        int n = y.Length;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var vx = MemoryMarshal.Cast<float, Vector<float>>(x[..n]);
+            var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
+            var va = new Vector<float>(alpha);
+            for (int v = 0; v < vy.Length; v++)
+            {
+                vy[v] += va * vx[v];
+            }
+
+            i = vy.Length * Vector<float>.Count;
+        }
+
+        for (; i < n; i++)
+        {
+            y[i] += alpha * x[i];
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// A task name resolved against the model (spec §4.4, §5): adapter index in lora_adaptations and its prompt; none = base.
+using JinaEmbed.Checkpoints;
+
+namespace JinaEmbed.Embedding;
+
+/// <summary>A resolved task: <see cref="Adapter"/> −1 and an empty prompt mean the base model without LoRA.</summary>
+public sealed record EmbeddingTask(string? Name, int Adapter, string Prompt)
+{
+    /// <summary>The base model: no adapter, no prompt.</summary>
+    public static EmbeddingTask None { get; } = new(null, -1, "");
+
+    /// <summary>Resolves a task name; null or <c>"none"</c> is the base model.</summary>
+    /// <exception cref="EmbeddingException">The name is not one of the model's tasks (InvalidTask).</exception>
+    public static EmbeddingTask Resolve(JinaV3Config config, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (name is null || name == "none")
+        {
+            return None;
+        }
+
+        for (int i = 0; i < config.LoraAdaptations.Count; i++)
+        {
+            if (config.LoraAdaptations[i] == name)
+            {
+                return new EmbeddingTask(name, i, config.TaskInstructions.TryGetValue(name, out var prompt) ? prompt : "");
+            }
+        }
+
+        string known = config.LoraAdaptations.Count == 0 ? "this model has no tasks" : "valid tasks are " + string.Join(", ", config.LoraAdaptations) + " and none";
+        throw new EmbeddingException(EmbeddingErrorKind.InvalidTask, $"Unknown task '{name}'; {known}.", "task");
+    }
+}

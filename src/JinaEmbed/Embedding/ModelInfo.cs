@@ -1,0 +1,30 @@
+// What an Embedder says about its loaded model (for hosts: /v1/models, `jinaembed info`).
+namespace JinaEmbed.Embedding;
+
+/// <summary>Facts about a loaded model.</summary>
+public sealed record ModelInfo
+{
+    /// <summary>Model name (config <c>_name_or_path</c>, else the folder name).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Width of a full embedding.</summary>
+    public required int HiddenSize { get; init; }
+
+    /// <summary>Most tokens per sequence, special tokens included.</summary>
+    public required int MaxTokens { get; init; }
+
+    /// <summary>Task names in adapter order.</summary>
+    public required IReadOnlyList<string> Tasks { get; init; }
+
+    /// <summary>Prompt per task (empty when the task has none).</summary>
+    public required IReadOnlyDictionary<string, string> TaskPrompts { get; init; }
+
+    /// <summary>Matryoshka sizes the model was trained for (any size 1..HiddenSize is accepted).</summary>
+    public required IReadOnlyList<int> MatryoshkaDimensions { get; init; }
+
+    /// <summary>Storage type of the weights in the checkpoint (BF16, F16, F32).</summary>
+    public required string WeightDataType { get; init; }
+
+    /// <summary>Number of task adapters.</summary>
+    public required int AdapterCount { get; init; }
+}

@@ -1,0 +1,97 @@
+// Request → sequences → scheduler → pooled vectors: the glue behind Embedder.EmbedAsync (architecture.md §3 steps 4–9).
+// Item preparation, pooling and late-chunking plans are the Embedder's own; this class only routes them through the scheduler.
+namespace JinaEmbed.Embedding.Scheduling;
+
+/// <summary>
+/// Prepares a request's items on the caller's thread (prompt, tokens, length check), queues their sequences — one per
+/// item, or the windows of a late-chunking plan — and pools the token states the compute loop hands back.
+/// </summary>
+internal sealed class ScheduledEmbedding
+{
+    private readonly Func<string?, EmbeddingTask> resolveTask;
+    private readonly Func<EmbeddingInput, int, EmbeddingTask, bool, PreparedSequence> prepare;
+    private readonly Func<IReadOnlyList<string>, EmbedOptions, LateChunkingPlan> planLateChunks;
+
+    /// <param name="resolveTask">Task name (null / none = base model) → adapter and prompt; throws InvalidTask.</param>
+    /// <param name="prepare">Item, index, task, truncate → ids and adapter; throws for bad ids or over-long items.</param>
+    /// <param name="planLateChunks">Chunks of one document → the windows to run and how to pool them.</param>
+    /// <param name="hiddenSize">Width of a token state.</param>
+    /// <param name="scheduler">Where the sequences run.</param>
+    public ScheduledEmbedding(
+        Func<string?, EmbeddingTask> resolveTask,
+        Func<EmbeddingInput, int, EmbeddingTask, bool, PreparedSequence> prepare,
+        Func<IReadOnlyList<string>, EmbedOptions, LateChunkingPlan> planLateChunks,
+        int hiddenSize,
+        BatchScheduler scheduler)
+    {
+        this.resolveTask = resolveTask;
+        this.prepare = prepare;
+        this.planLateChunks = planLateChunks;
+        HiddenSize = hiddenSize;
+        Scheduler = scheduler;
+    }
+
+    public int HiddenSize { get; }
+
+    public BatchScheduler Scheduler { get; }
+
+    public async Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = request.Options;
+        if (request.Items.Count == 0)
+        {
+            throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, "input must not be empty.", "input");
+        }
+
+        if (options.LateChunking)
+        {
+            return await EmbedLateChunksAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var task = resolveTask(options.Task);
+        int dimensions = Matryoshka.Resolve(options.Dimensions, HiddenSize);
+        var vectors = new float[request.Items.Count][];
+        var sequences = new PendingSequence[request.Items.Count];
+        int tokenCount = 0;
+        for (int i = 0; i < sequences.Length; i++)
+        {
+            var prepared = prepare(request.Items[i], i, task, options.Truncate);
+            int index = i;
+            int length = prepared.Ids.Length;
+            tokenCount += length;
+            sequences[i] = new PendingSequence(prepared.Ids, prepared.Adapter, (states, hidden) =>
+                vectors[index] = Matryoshka.Apply(Pooling.Mean(states, hidden, 0, length), dimensions, options.Normalize));
+        }
+
+        var times = await Scheduler.SubmitAsync(sequences, cancellationToken).ConfigureAwait(false);
+        return new EmbeddingResult(vectors, tokenCount, times.QueueTime, times.InferenceTime);
+    }
+
+    private async Task<EmbeddingResult> EmbedLateChunksAsync(EmbeddingRequest request, CancellationToken cancellationToken)
+    {
+        var chunks = new string[request.Items.Count];
+        for (int i = 0; i < chunks.Length; i++)
+        {
+            chunks[i] = request.Items[i].Text
+                ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, "token-id inputs cannot be combined with late chunking.", "input");
+        }
+
+        var plan = planLateChunks(chunks, request.Options);
+
+        // Windows are pooled as their states arrive (on the compute loop, one at a time), so no [tokens, hidden] copy.
+        var sums = plan.NewSums();
+        var sequences = new PendingSequence[plan.Sequences.Count];
+        int tokenCount = 0;
+        for (int w = 0; w < sequences.Length; w++)
+        {
+            int window = w;
+            var sequence = plan.Sequences[w];
+            tokenCount += sequence.Ids.Length;
+            sequences[w] = new PendingSequence(sequence.Ids, sequence.Adapter, (states, _) => plan.Accumulate(window, states, sums));
+        }
+
+        var times = await Scheduler.SubmitAsync(sequences, cancellationToken).ConfigureAwait(false);
+        return new EmbeddingResult(plan.Finish(sums), tokenCount, times.QueueTime, times.InferenceTime);
+    }
+}

@@ -1,0 +1,203 @@
+// The jina-embeddings-v3 encoder forward pass on a packed batch (spec §3.8): embeddings with per-row LoRA, embedding
+// LayerNorm, then per layer fused Wqkv → NeoX RoPE → attention within each sequence → out_proj → LN1 → fc1 → GELU → fc2 → LN2.
+using JinaEmbed.Checkpoints;
+using JinaEmbed.Compute;
+
+namespace JinaEmbed.Models;
+
+/// <summary>The XLM-RoBERTa + RoPE encoder with stacked task adapters, running fp32 activations.</summary>
+public sealed class JinaV3Model : IEncoderModel
+{
+    private readonly JinaV3Weights _weights;
+    private readonly RotaryEmbedding _rotary;
+    private Scratch? _spare;
+
+    /// <summary>Wraps loaded weights; <paramref name="context"/> decides the threads the kernels use.</summary>
+    public JinaV3Model(JinaV3Weights weights, ComputeContext? context = null)
+    {
+        _weights = weights ?? throw new ArgumentNullException(nameof(weights));
+        Context = context ?? new ComputeContext();
+        var c = weights.Config;
+        _rotary = new RotaryEmbedding(c.HeadDimension, c.RotaryEmbBase, c.MaxPositionEmbeddings);
+    }
+
+    /// <summary>The configuration.</summary>
+    public JinaV3Config Config => _weights.Config;
+
+    /// <summary>The weights.</summary>
+    public JinaV3Weights Weights => _weights;
+
+    /// <summary>Threads and ISA tier of the kernels.</summary>
+    public ComputeContext Context { get; }
+
+    /// <inheritdoc/>
+    public int HiddenSize => Config.HiddenSize;
+
+    /// <inheritdoc/>
+    public int MaxSequenceLength => Config.MaxPositionEmbeddings;
+
+    /// <inheritdoc/>
+    public int AdapterCount => _weights.AdapterCount;
+
+    /// <summary>Loads config.json and model.safetensors from a model folder.</summary>
+    /// <exception cref="CheckpointException">A file is missing or malformed, or a tensor is missing or misshapen.</exception>
+    public static JinaV3Model Load(string directory, ComputeContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var config = JinaV3Config.Load(Path.Combine(directory, "config.json"));
+        string weightsPath = Path.Combine(directory, "model.safetensors");
+        if (!File.Exists(weightsPath))
+        {
+            throw new CheckpointException($"Checkpoint {weightsPath} does not exist.");
+        }
+
+        return Load(config, weightsPath, context);
+    }
+
+    /// <summary>Loads a checkpoint file with a given configuration.</summary>
+    public static JinaV3Model Load(JinaV3Config config, string safetensorsPath, ComputeContext? context = null)
+    {
+        var file = SafetensorsFile.Open(safetensorsPath);
+        try
+        {
+            return new JinaV3Model(JinaV3Weights.Load(file, config), context);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public float[] Forward(EncoderBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var c = Config;
+        int n = batch.TokenCount, h = c.HiddenSize, f = c.IntermediateSize;
+        Validate(batch);
+        var x = new float[n * h];
+        if (n == 0)
+        {
+            return x;
+        }
+
+        var s = Interlocked.Exchange(ref _spare, null) ?? new Scratch();
+        try
+        {
+            s.Ensure(n, h, f);
+            var runs = AdapterRuns(batch);
+            float scale = c.LoraScale;
+
+            // Embeddings: word row (+ row-wise LoRA) + token-type row 0 of the sequence's adapter, then emb_ln.
+            var ids = batch.TokenIds;
+            var starts = batch.SequenceStarts;
+            Context.For(batch.SequenceCount, seq =>
+            {
+                for (int t = starts[seq]; t < starts[seq + 1]; t++)
+                {
+                    _weights.EmbedToken(ids[t], batch.Adapters[seq], x.AsSpan(t * h, h));
+                }
+            });
+            LayerNorm.Apply(x, null, n, h, _weights.EmbeddingLayerNormWeight, _weights.EmbeddingLayerNormBias, c.LayerNormEps, Context);
+
+            foreach (var layer in _weights.Layers)
+            {
+                layer.Wqkv.Forward(x, n, s.Qkv, runs, scale, Context);
+                _rotary.ApplyToQueryKey(s.Qkv, 3 * h, starts, c.NumAttentionHeads, Context);
+                Attention.SelfAttention(s.Qkv, starts, c.NumAttentionHeads, c.HeadDimension, s.Context, Context);
+                layer.OutProj.Forward(s.Context, n, s.Hidden, runs, scale, Context);
+                LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm1Weight, layer.Norm1Bias, c.LayerNormEps, Context);
+                layer.Fc1.Forward(x, n, s.Ffn, runs, scale, Context);
+                Activations.Gelu(s.Ffn, n * f, Context);
+                layer.Fc2.Forward(s.Ffn, n, s.Hidden, runs, scale, Context);
+                LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm2Weight, layer.Norm2Bias, c.LayerNormEps, Context);
+            }
+
+            return x;
+        }
+        finally
+        {
+            Volatile.Write(ref _spare, s);
+        }
+    }
+
+    /// <summary>Unmaps the checkpoint.</summary>
+    public void Dispose() => _weights.Dispose();
+
+    private void Validate(EncoderBatch batch)
+    {
+        var c = Config;
+        for (int seq = 0; seq < batch.SequenceCount; seq++)
+        {
+            int length = batch.SequenceStarts[seq + 1] - batch.SequenceStarts[seq];
+            if (length > c.MaxPositionEmbeddings)
+            {
+                throw new ArgumentException($"Sequence {seq} has {length} tokens; the maximum is {c.MaxPositionEmbeddings}.", nameof(batch));
+            }
+
+            int adapter = batch.Adapters[seq];
+            if (adapter < -1 || adapter >= AdapterCount)
+            {
+                throw new ArgumentException($"Sequence {seq} has adapter {adapter}; valid are -1 (none) and 0..{AdapterCount - 1}.", nameof(batch));
+            }
+        }
+
+        foreach (int id in batch.TokenIds)
+        {
+            if ((uint)id >= (uint)c.VocabSize)
+            {
+                throw new ArgumentException($"Token id {id} is outside the vocabulary (0..{c.VocabSize - 1}).", nameof(batch));
+            }
+        }
+    }
+
+    // Consecutive sequences sharing an adapter become one run of rows, so each LoRA delta is one pass.
+    private static List<(int Start, int Count, int Adapter)> AdapterRuns(EncoderBatch batch)
+    {
+        var runs = new List<(int Start, int Count, int Adapter)>();
+        for (int seq = 0; seq < batch.SequenceCount; seq++)
+        {
+            int start = batch.SequenceStarts[seq], count = batch.SequenceStarts[seq + 1] - start, adapter = batch.Adapters[seq];
+            if (count == 0)
+            {
+                continue;
+            }
+
+            if (runs.Count > 0 && runs[^1].Adapter == adapter && runs[^1].Start + runs[^1].Count == start)
+            {
+                runs[^1] = (runs[^1].Start, runs[^1].Count + count, adapter);
+            }
+            else
+            {
+                runs.Add((start, count, adapter));
+            }
+        }
+
+        return runs;
+    }
+
+    // Activation buffers reused across calls; they grow to the largest batch seen.
+    private sealed class Scratch
+    {
+        public float[] Qkv = [];
+        public float[] Context = [];
+        public float[] Hidden = [];
+        public float[] Ffn = [];
+
+        public void Ensure(int tokens, int hidden, int ffn)
+        {
+            if (Qkv.Length < tokens * 3 * hidden)
+            {
+                Qkv = new float[tokens * 3 * hidden];
+                Context = new float[tokens * hidden];
+                Hidden = new float[tokens * hidden];
+            }
+
+            if (Ffn.Length < tokens * ffn)
+            {
+                Ffn = new float[tokens * ffn];
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+// One nn.Linear of the checkpoint with its stacked task adapters (spec §1.5, §4.2): the base weight once,
+// lora_A [T, r, in] as stored and lora_B [T, out, r] transposed to [T, r, out] for row-wise accumulation.
+using JinaEmbed.Compute;
+
+namespace JinaEmbed.Models;
+
+/// <summary>A linear layer y = x·Wᵀ + b with optional per-task rank-r deltas.</summary>
+internal sealed class LoraLinear
+{
+    public LoraLinear(WeightMatrix weight, float[] bias, float[] loraA, float[] loraBTransposed, int tasks, int rank)
+    {
+        Weight = weight;
+        Bias = bias;
+        LoraA = loraA;
+        LoraBTransposed = loraBTransposed;
+        Tasks = tasks;
+        Rank = rank;
+    }
+
+    public WeightMatrix Weight { get; }
+
+    public float[] Bias { get; }
+
+    /// <summary>lora_A, [T, r, in].</summary>
+    public float[] LoraA { get; }
+
+    /// <summary>lora_B transposed, [T, r, out].</summary>
+    public float[] LoraBTransposed { get; }
+
+    public int Tasks { get; }
+
+    public int Rank { get; }
+
+    public int In => Weight.Columns;
+
+    public int Out => Weight.Rows;
+
+    /// <summary>y[rows] = x·Wᵀ + b, then each run of rows with a task adds that task's scaled delta.</summary>
+    public void Forward(float[] x, int rows, float[] y, IReadOnlyList<(int Start, int Count, int Adapter)> runs, float scale, ComputeContext context)
+    {
+        Gemm.Multiply(x.AsSpan(0, rows * In), rows, Weight, Bias, y.AsSpan(0, rows * Out), context);
+        foreach (var (start, count, adapter) in runs)
+        {
+            if (adapter < 0)
+            {
+                continue;
+            }
+
+            var a = new ReadOnlyMemory<float>(LoraA, adapter * Rank * In, Rank * In);
+            var bt = new ReadOnlyMemory<float>(LoraBTransposed, adapter * Rank * Out, Rank * Out);
+            LowRank.AddDelta(x, In, y, Out, start, count, a, bt, Rank, scale, context);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+// "NFC", "NFD", "NFKC", "NFKD" normalizers over our own Unicode tables (string.Normalize is a no-op under
+// InvariantGlobalization for the decomposition forms).
+using System.Text;
+using JinaEmbed.Tokenization.Unicode;
+
+namespace JinaEmbed.Tokenization.Normalizers;
+
+internal sealed class UnicodeFormNormalizer(NormalizationForm form) : TextNormalizer
+{
+    public override void Normalize(ref NormalizedText text, ref NormalizedText spare)
+    {
+        var chars = text.Chars;
+        var plain = true;
+        foreach (var c in chars)
+        {
+            if (c >= 0xA0)
+            {
+                plain = false;
+                break;
+            }
+        }
+
+        if (plain)
+        {
+            return;
+        }
+
+        UnicodeNormalization.Apply(text, spare, form);
+        Swap(ref text, ref spare);
+    }
+}

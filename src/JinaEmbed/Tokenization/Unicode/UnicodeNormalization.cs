@@ -1,0 +1,317 @@
+// Our own Unicode normalization forms (NFD, NFKD, NFC, NFKC) with per-code-point alignment, from generated tables:
+// under InvariantGlobalization string.Normalize leaves text unchanged for these forms (see issue #2 pitfall).
+using System.Globalization;
+using System.Text;
+
+namespace JinaEmbed.Tokenization.Unicode;
+
+/// <summary>Unicode decomposition, canonical ordering and composition (UAX #15) over code points.</summary>
+internal static class UnicodeNormalization
+{
+    private const int SBase = 0xAC00, LBase = 0x1100, VBase = 0x1161, TBase = 0x11A7;
+    private const int LCount = 19, VCount = 21, TCount = 28, NCount = VCount * TCount, SCount = LCount * NCount;
+
+    private static readonly Lazy<Tables> Data = new(Tables.Build);
+
+    /// <summary>Canonical combining class of a code point.</summary>
+    public static int CombiningClass(int cp)
+    {
+        var t = Data.Value;
+        if (cp < 0x10000)
+        {
+            return t.BmpClass[cp];
+        }
+
+        return t.SupplementaryClass.TryGetValue(cp, out var c) ? c : 0;
+    }
+
+    /// <summary>Appends the full decomposition of <paramref name="cp"/> (canonical or compatibility) to <paramref name="output"/>.</summary>
+    public static void Decompose(int cp, bool compatibility, List<int> output)
+    {
+        if (cp is >= SBase and < SBase + SCount)
+        {
+            var s = cp - SBase;
+            output.Add(LBase + (s / NCount));
+            output.Add(VBase + (s % NCount / TCount));
+            var t = s % TCount;
+            if (t != 0)
+            {
+                output.Add(TBase + t);
+            }
+
+            return;
+        }
+
+        var tables = Data.Value;
+        var map = compatibility ? tables.Compatibility : tables.Canonical;
+        if (map.TryGetValue(cp, out var parts))
+        {
+            foreach (var p in parts)
+            {
+                Decompose(p, compatibility, output);
+            }
+        }
+        else
+        {
+            output.Add(cp);
+        }
+    }
+
+    /// <summary>True when <paramref name="cp"/> has a decomposition in the given form.</summary>
+    public static bool HasDecomposition(int cp, bool compatibility)
+    {
+        if (cp is >= SBase and < SBase + SCount)
+        {
+            return true;
+        }
+
+        var tables = Data.Value;
+        return (compatibility ? tables.Compatibility : tables.Canonical).ContainsKey(cp);
+    }
+
+    /// <summary>The primary composite of two code points, or -1.</summary>
+    public static int Compose(int first, int second)
+    {
+        if (first is >= LBase and < LBase + LCount && second is >= VBase and < VBase + VCount)
+        {
+            return SBase + ((((first - LBase) * VCount) + (second - VBase)) * TCount);
+        }
+
+        if (first is >= SBase and < SBase + SCount && (first - SBase) % TCount == 0 && second is > TBase and < TBase + TCount)
+        {
+            return first + (second - TBase);
+        }
+
+        return Data.Value.Compositions.TryGetValue(((long)first << 21) | (uint)second, out var c) ? c : -1;
+    }
+
+    private sealed class Tables
+    {
+        public byte[] BmpClass { get; } = new byte[0x10000];
+
+        public Dictionary<int, byte> SupplementaryClass { get; } = [];
+
+        public Dictionary<int, int[]> Canonical { get; } = [];
+
+        public Dictionary<int, int[]> Compatibility { get; } = [];
+
+        public Dictionary<long, int> Compositions { get; } = [];
+
+        public static Tables Build()
+        {
+            var t = new Tables();
+            foreach (var item in UnicodeNormalizationData.CombiningClasses.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                var colon = item.IndexOf(':');
+                var (a, b) = ParseRange(item[..colon]);
+                var cls = byte.Parse(item[(colon + 1)..], CultureInfo.InvariantCulture);
+                for (var cp = a; cp <= b; cp++)
+                {
+                    if (cp < 0x10000)
+                    {
+                        t.BmpClass[cp] = cls;
+                    }
+                    else
+                    {
+                        t.SupplementaryClass[cp] = cls;
+                    }
+                }
+            }
+
+            var excluded = new HashSet<int>();
+            foreach (var item in UnicodeNormalizationData.CompositionExclusions.Split([' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                var (a, b) = ParseRange(item);
+                for (var cp = a; cp <= b; cp++)
+                {
+                    excluded.Add(cp);
+                }
+            }
+
+            foreach (var line in UnicodeNormalizationData.Decompositions.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = line.Trim().Split(' ');
+                var cp = int.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                var seq = new int[parts.Length - 2];
+                for (var k = 0; k < seq.Length; k++)
+                {
+                    seq[k] = int.Parse(parts[k + 2], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                }
+
+                t.Compatibility[cp] = seq;
+                if (parts[1] == "c")
+                {
+                    t.Canonical[cp] = seq;
+                    if (seq.Length == 2 && !excluded.Contains(cp))
+                    {
+                        t.Compositions[((long)seq[0] << 21) | (uint)seq[1]] = cp;
+                    }
+                }
+            }
+
+            return t;
+        }
+
+        private static (int, int) ParseRange(string s)
+        {
+            var dash = s.IndexOf('-');
+            if (dash < 0)
+            {
+                var v = int.Parse(s, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                return (v, v);
+            }
+
+            return (int.Parse(s[..dash], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                int.Parse(s[(dash + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Normalizes a plain string (used by tests and decoders; the tokenizer path keeps alignments instead).</summary>
+    public static string Normalize(string text, NormalizationForm form)
+    {
+        var src = new NormalizedText();
+        src.SetOriginal(text, 0);
+        var dst = new NormalizedText();
+        Apply(src, dst, form);
+        return dst.ToString();
+    }
+
+    /// <summary>Writes the normalization of <paramref name="source"/> into <paramref name="target"/>; each output code
+    /// point is aligned to the source code point it came from (a composite to its starter).</summary>
+    public static void Apply(NormalizedText source, NormalizedText target, NormalizationForm form)
+    {
+        var compatibility = form is NormalizationForm.FormKD or NormalizationForm.FormKC;
+        var compose = form is NormalizationForm.FormC or NormalizationForm.FormKC;
+        var scratch = Scratch.Get();
+        var runes = scratch.Runes;
+        var starts = scratch.Starts;
+        var ends = scratch.Ends;
+        runes.Clear();
+        starts.Clear();
+        ends.Clear();
+        var decomposed = scratch.Decomposed;
+        for (var i = 0; i < source.Length; i++)
+        {
+            var cp = source.CodePointAt(i);
+            var s = source.Starts[i];
+            var e = source.Ends[i];
+            if (cp > 0xFFFF)
+            {
+                i++;
+            }
+
+            if (cp < 0xA0)
+            {
+                runes.Add(cp);
+                starts.Add(s);
+                ends.Add(e);
+                continue;
+            }
+
+            decomposed.Clear();
+            Decompose(cp, compatibility, decomposed);
+            foreach (var d in decomposed)
+            {
+                runes.Add(d);
+                starts.Add(s);
+                ends.Add(e);
+            }
+        }
+
+        CanonicalOrder(runes, starts, ends);
+        var count = compose ? ComposeInPlace(runes, starts, ends) : runes.Count;
+        target.Clear(source.Origin);
+        for (var k = 0; k < count; k++)
+        {
+            target.AppendRune(runes[k], starts[k], ends[k]);
+        }
+    }
+
+    private static void CanonicalOrder(List<int> runes, List<int> starts, List<int> ends)
+    {
+        // Insertion sort of each run of non-starters by combining class (stable, runs are short).
+        for (var i = 1; i < runes.Count; i++)
+        {
+            var c = CombiningClass(runes[i]);
+            if (c == 0)
+            {
+                continue;
+            }
+
+            var j = i;
+            while (j > 0)
+            {
+                var p = CombiningClass(runes[j - 1]);
+                if (p == 0 || p <= c)
+                {
+                    break;
+                }
+
+                (runes[j], runes[j - 1]) = (runes[j - 1], runes[j]);
+                (starts[j], starts[j - 1]) = (starts[j - 1], starts[j]);
+                (ends[j], ends[j - 1]) = (ends[j - 1], ends[j]);
+                j--;
+            }
+        }
+    }
+
+    private static int ComposeInPlace(List<int> runes, List<int> starts, List<int> ends)
+    {
+        if (runes.Count == 0)
+        {
+            return 0;
+        }
+
+        var starterPos = 0;
+        var starter = runes[0];
+        var lastClass = CombiningClass(starter);
+        if (lastClass != 0)
+        {
+            lastClass = 256;
+        }
+
+        var write = 1;
+        for (var read = 1; read < runes.Count; read++)
+        {
+            var ch = runes[read];
+            var cls = CombiningClass(ch);
+            var composite = lastClass == 256 ? -1 : Compose(starter, ch);
+            if (composite >= 0 && (lastClass < cls || lastClass == 0))
+            {
+                runes[starterPos] = composite;
+                starter = composite;
+                continue;
+            }
+
+            if (cls == 0)
+            {
+                starterPos = write;
+                starter = ch;
+            }
+
+            lastClass = cls;
+            runes[write] = ch;
+            starts[write] = starts[read];
+            ends[write] = ends[read];
+            write++;
+        }
+
+        return write;
+    }
+
+    private sealed class Scratch
+    {
+        [ThreadStatic]
+        private static Scratch? _instance;
+
+        public List<int> Runes { get; } = [];
+
+        public List<int> Starts { get; } = [];
+
+        public List<int> Ends { get; } = [];
+
+        public List<int> Decomposed { get; } = [];
+
+        public static Scratch Get() => _instance ??= new Scratch();
+    }
+}

@@ -1,0 +1,16 @@
+// Runs jinaembed commands in-process with captured stdout/stderr (no process-wide Console redirection).
+using System.CommandLine;
+
+namespace JinaEmbed.Tests.Cli;
+
+internal static class CliRunner
+{
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(Command command, params string[] args)
+    {
+        var root = new RootCommand("test") { command };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}

@@ -1,0 +1,108 @@
+// Token states and pooled vectors of the tiny checkpoint against Jina's official PyTorch code (tiny-jina-v3/expected.json),
+// for both the BF16 and the F32 file: every single case, padded batch, mixed-task batch, ~3000-token inputs, Matryoshka.
+using JinaEmbed.Embedding;
+using JinaEmbed.Models;
+
+namespace JinaEmbed.Tests.Models;
+
+public sealed class TinyParityTests(TinyFixture fixture) : IClassFixture<TinyFixture>
+{
+    private const double StateTolerance = 1e-4;
+    private const double PooledTolerance = 1e-5;
+
+    [Theory]
+    [InlineData("BF16")]
+    [InlineData("F32")]
+    public void SingleCases_MatchOfficialCode(string dtype)
+    {
+        var model = fixture.Model(dtype);
+        int h = model.HiddenSize, count = 0;
+        foreach (var c in fixture.Cases("single"))
+        {
+            string id = c.GetProperty("id").GetString()!;
+            var ids = Parity.Ints(c.GetProperty("input_ids"));
+            var states = model.Forward(EncoderBatch.FromSequences([ids], [Parity.TaskId(c) ?? -1]));
+            Parity.Within(states, Parity.Rows(c.GetProperty("last_hidden_state")), StateTolerance, $"{id} token states");
+            var mean = Pooling.Mean(states, h, 0, ids.Length);
+            Parity.Within(mean, Parity.Floats(c.GetProperty("unnormalized")), PooledTolerance, $"{id} mean");
+            Parity.Within(Matryoshka.Apply(mean, h, true), Parity.Floats(c.GetProperty("embedding")), PooledTolerance, $"{id} embedding");
+            foreach (var m in c.GetProperty("matryoshka").EnumerateObject())
+            {
+                Parity.Within(Matryoshka.Apply(mean, int.Parse(m.Name), true), Parity.Floats(m.Value), PooledTolerance, $"{id} matryoshka {m.Name}");
+            }
+
+            count++;
+        }
+
+        Assert.Equal(72, count);
+    }
+
+    [Theory]
+    [InlineData("BF16", "padded_batch")]
+    [InlineData("F32", "padded_batch")]
+    [InlineData("BF16", "mixed_task_batch")]
+    [InlineData("F32", "mixed_task_batch")]
+    public void Batches_MatchOfficialCode(string dtype, string kind)
+    {
+        var model = fixture.Model(dtype);
+        int h = model.HiddenSize;
+        var cases = fixture.Cases(kind).ToList();
+        Assert.NotEmpty(cases);
+        foreach (var c in cases)
+        {
+            var rows = c.GetProperty("input_ids").EnumerateArray().Select(Parity.Ints).ToList();
+            var adapters = kind == "mixed_task_batch"
+                ? Parity.Ints(c.GetProperty("adapter_mask"))
+                : Enumerable.Repeat(Parity.TaskId(c) ?? -1, rows.Count).ToArray();
+            var batch = EncoderBatch.FromSequences(rows, adapters);
+            var states = model.Forward(batch);
+            var expectedStates = c.GetProperty("last_hidden_state").EnumerateArray().ToList();
+            var expectedEmbeddings = c.GetProperty("embeddings").EnumerateArray().ToList();
+            for (int r = 0; r < rows.Count; r++)
+            {
+                int start = batch.SequenceStarts[r], end = batch.SequenceStarts[r + 1];
+                Parity.Within(states.AsSpan(start * h, (end - start) * h), Parity.Rows(expectedStates[r]), StateTolerance, $"{kind} row {r} states");
+                var vector = Matryoshka.Apply(Pooling.Mean(states, h, start, end), h, true);
+                Parity.Within(vector, Parity.Floats(expectedEmbeddings[r]), PooledTolerance, $"{kind} row {r} embedding");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("BF16")]
+    [InlineData("F32")]
+    public void LongInputs_MatchOfficialCode(string dtype)
+    {
+        var model = fixture.Model(dtype);
+        int h = model.HiddenSize;
+        var cases = fixture.Cases("long").ToList();
+        Assert.Equal(2, cases.Count);
+        foreach (var c in cases)
+        {
+            var ids = Parity.Ints(c.GetProperty("input_ids"));
+            Assert.True(ids.Length > 3000);
+            var states = model.Forward(EncoderBatch.FromSequences([ids], [Parity.TaskId(c) ?? -1]));
+            foreach (var row in c.GetProperty("token_states_rows").EnumerateObject())
+            {
+                int t = int.Parse(row.Name);
+                Parity.Within(states.AsSpan(t * h, h), Parity.Floats(row.Value), StateTolerance, $"long row {t}");
+            }
+
+            var mean = Pooling.Mean(states, h, 0, ids.Length);
+            Parity.Within(mean, Parity.Floats(c.GetProperty("unnormalized")), PooledTolerance, "long mean");
+            Parity.Within(Matryoshka.Apply(mean, h, true), Parity.Floats(c.GetProperty("embedding")), PooledTolerance, "long embedding");
+            foreach (var m in c.GetProperty("matryoshka").EnumerateObject())
+            {
+                Parity.Within(Matryoshka.Apply(mean, int.Parse(m.Name), true), Parity.Floats(m.Value), PooledTolerance, $"long matryoshka {m.Name}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Bf16AndF32Files_GiveIdenticalStates()
+    {
+        var c = fixture.Cases("single").First(e => e.GetProperty("task_id").ValueKind != System.Text.Json.JsonValueKind.Null);
+        var batch = EncoderBatch.FromSequences([Parity.Ints(c.GetProperty("input_ids"))], [Parity.TaskId(c)!.Value]);
+        Assert.Equal(fixture.Bf16.Forward(batch), fixture.F32.Forward(batch));
+    }
+}

@@ -106,8 +106,12 @@ public sealed partial class Embedder : IDisposable
         return Run(sequences, options);
     }
 
-    /// <summary>Unmaps the checkpoint.</summary>
-    public void Dispose() => _model.Dispose();
+    /// <summary>Stops the scheduler (if started), then unmaps the checkpoint.</summary>
+    public void Dispose()
+    {
+        StopScheduler();
+        _model.Dispose();
+    }
 
     /// <summary>Task name → adapter and prompt; throws InvalidTask for unknown names.</summary>
     internal EmbeddingTask ResolveTask(string? task) => EmbeddingTask.Resolve(_model.Config, task);

@@ -1,7 +1,6 @@
 // `jinaembed embed`: texts (lines, JSONL, a CSV column; a file or stdin) → vectors (JSONL, .npy or CSV; a file or
-// stdout), in input order, through the library's Embedder (issues #3 and #7).
+// stdout), in input order, through the library's Embedder and its batch scheduler (issues #3 and #7).
 using System.CommandLine;
-using System.Diagnostics;
 using JinaEmbed.Cli.Hosting;
 using JinaEmbed.Cli.IO;
 using JinaEmbed.Cli.Progress;
@@ -80,12 +79,11 @@ internal static class EmbedCommand
                 await using var stream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
                 await using var writer = VectorWriter.Create(outFormat, stream);
                 var progress = quietRun ? null : new EmbedProgress(ProgressRenderer.For(error), total);
-                var budget = embedder.Options.MaxBatchTokens;
-                var pipeline = new EmbedPipeline((request, token) => EmbedRequestAsync(embedder, request, token), options)
+                // Requests of 64 items, enough of them in flight that the scheduler's batches fill its token budget.
+                var pipeline = new EmbedPipeline(embedder.EmbedAsync, options)
                 {
-                    // One request at a time, each large enough to fill the embedder's token budget with short texts.
-                    ItemsPerRequest = Math.Max(16, budget / 32),
-                    RequestsInFlight = 1,
+                    ItemsPerRequest = 64,
+                    RequestsInFlight = Math.Clamp(embedder.Options.MaxBatchTokens / (64 * 8), 2, 64),
                 };
                 var (items, tokens) = await pipeline.RunAsync(TextInput.Read(reader, inFormat, inFormat == InputFormat.Csv ? parse.GetValue(column)! : parse.GetValue(field)!), writer, progress, cancellationToken).ConfigureAwait(false);
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -108,36 +106,6 @@ internal static class EmbedCommand
             }
         });
         return command;
-    }
-
-    // The synchronous library path (it batches by the token budget itself); tokens are counted for the progress line.
-    private static Task<EmbeddingResult> EmbedRequestAsync(Embedder embedder, EmbeddingRequest request, CancellationToken cancellationToken) => Task.Run(
-        () =>
-        {
-            var texts = request.Items.Select(i => i.Text!).ToArray();
-            var started = Stopwatch.GetTimestamp();
-            var vectors = embedder.Embed(texts, request.Options);
-            return new EmbeddingResult(vectors, CountTokens(embedder, texts, request.Options), TimeSpan.Zero, Stopwatch.GetElapsedTime(started));
-        },
-        cancellationToken);
-
-    // Prompt + text with <s> and </s>, as the model sees it (late chunking: all chunks joined by a space, one sequence).
-    private static int CountTokens(Embedder embedder, string[] texts, EmbedOptions options)
-    {
-        var prompt = options.Task is { } task && embedder.Info.TaskPrompts.TryGetValue(task, out var p) ? p : "";
-        if (options.LateChunking)
-        {
-            return embedder.Tokenizer.Encode(prompt + string.Join(' ', texts)).Count;
-        }
-
-        var tokens = 0;
-        foreach (var text in texts)
-        {
-            var count = embedder.Tokenizer.Encode(prompt + text).Count;
-            tokens += options.Truncate ? Math.Min(count, embedder.Info.MaxTokens) : count;
-        }
-
-        return tokens;
     }
 
     private static long CountItems(string path, InputFormat format) =>

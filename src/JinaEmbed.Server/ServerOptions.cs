@@ -53,6 +53,12 @@ public sealed class ServerOptions
     /// <summary>Largest request body in bytes; above it 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Late chunking beyond the context: tokens of left context each later window re-reads (model spec §7.5).
+    /// More overlap gives later tokens more context and costs more compute; must stay below the context length.
+    /// </summary>
+    public int LateChunkingOverlap { get; set; } = 512;
+
     /// <summary>Seconds a 429 or 503 asks the client to wait (Retry-After).</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
@@ -87,6 +93,11 @@ public sealed class ServerOptions
         Positive(MaxItemsPerRequest, nameof(MaxItemsPerRequest));
         Positive(MaxTokensPerRequest, nameof(MaxTokensPerRequest));
         Positive(MaxRequestBodyBytes, nameof(MaxRequestBodyBytes));
+        if (LateChunkingOverlap < 0)
+        {
+            throw new ArgumentException($"LateChunkingOverlap must not be negative (got {LateChunkingOverlap}).", nameof(LateChunkingOverlap));
+        }
+
         if (string.IsNullOrWhiteSpace(Host))
         {
             throw new ArgumentException("Host must not be empty.", nameof(Host));

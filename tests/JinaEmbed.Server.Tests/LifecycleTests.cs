@@ -80,6 +80,40 @@ public class LifecycleTests
         await server.DisposeAsync();
     }
 
+    [Fact]
+    public async Task ADisconnectedRequestsQueuedSequencesAreDropped()
+    {
+        using var hold = new ManualResetEventSlim(true);
+        var model = new ToyEncoderModel { Hold = hold };
+        await using var server = await RunningServer.StartToyAsync(model: model);
+        hold.Reset();
+        int started = model.ForwardsStarted;
+        var occupying = server.PostAsync("/v1/embeddings", """{"input": "occupies the compute loop"}""");
+        await WaitUntilAsync(() => model.ForwardsStarted > started);
+
+        using var cts = new CancellationTokenSource();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/embeddings") { Content = new StringContent("""{"input": ["gone", "before", "it", "ran"]}""") };
+        var abandoned = server.Http.SendAsync(request, cts.Token);
+        await WaitUntilAsync(() => server.Toy!.Scheduler.QueuedSequences == 4);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        await WaitUntilAsync(() => server.Toy!.Scheduler.QueuedSequences == 0);
+
+        hold.Set();
+        using var first = await occupying;
+        Assert.Equal(200, (int)first.StatusCode);
+        Assert.Equal(started + 1, model.ForwardsStarted);
+        // The aborted request is logged and counted as 499 once its handler has unwound.
+        string metrics = string.Empty;
+        for (int i = 0; i < 100 && !metrics.Contains("status=\"499\"}", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(50);
+            metrics = await server.Http.GetStringAsync("/metrics");
+        }
+
+        Assert.Contains("jinaembed_http_requests_total{route=\"/v1/embeddings\",status=\"499\"} 1", metrics);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (int i = 0; i < 600 && !condition(); i++)

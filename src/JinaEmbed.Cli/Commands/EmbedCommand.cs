@@ -1,40 +1,42 @@
-// `jinaembed embed`: texts or token ids (lines, JSONL {"text"} / {"input_ids"}, a CSV column) → vectors (JSONL, .npy, CSV),
-// streamed in groups so memory stays flat on large inputs (issue #3; formats and progress of issue #7).
+// `jinaembed embed`: texts (lines, JSONL, a CSV column; a file or stdin) → vectors (JSONL, .npy or CSV; a file or
+// stdout), in input order, through the library's Embedder (issues #3 and #7).
 using System.CommandLine;
-using System.Text.Json;
-using JinaEmbed.Checkpoints;
+using System.Diagnostics;
 using JinaEmbed.Cli.Hosting;
 using JinaEmbed.Cli.IO;
 using JinaEmbed.Cli.Progress;
 using JinaEmbed.Embedding;
 using JinaEmbed.Hub;
-using JinaEmbed.Tokenization;
 
 namespace JinaEmbed.Cli.Commands;
 
-/// <summary><c>jinaembed embed</c>.</summary>
+/// <summary><c>jinaembed embed</c> (issues #3, #7).</summary>
 internal static class EmbedCommand
 {
-    // Items embedded per library call: enough to fill batches, small enough to stream.
-    private const int GroupSize = 256;
-
     public static Command Create()
     {
-        var command = new Command("embed", "Embed texts into vectors (JSONL out).");
+        var command = new Command("embed", "Embed texts (lines, JSONL or a CSV column) into vectors (JSONL, .npy or CSV), in input order.");
         var model = new ModelOptions();
         model.AddTo(command);
-        var task = new Option<string?>("--task", "-t") { Description = "Task adapter (retrieval.query, retrieval.passage, separation, classification, text-matching) or none", HelpName = "task|none" };
-        var dimensions = new Option<int?>("--dimensions", "-d") { Description = "Matryoshka size: keep the first N dimensions (1..hidden size)", HelpName = "N" };
-        var noNormalize = new Option<bool>("--no-normalize") { Description = "Do not L2-normalise the vectors" };
+        var input = new Option<string?>("--input", "-i") { Description = "Input file (default: stdin)", HelpName = "file" };
+        var inputFormat = new Option<InputFormat?>("--input-format") { Description = "text (one per line), jsonl or csv (default: from the file extension, else text)" };
+        var field = new Option<string>("--field") { Description = "JSONL: the field holding the text", DefaultValueFactory = _ => "text" };
+        var column = new Option<string>("--column") { Description = "CSV: the column holding the text (header name or 0-based number)", DefaultValueFactory = _ => "text" };
+        var output = new Option<string?>("--output", "-o") { Description = "Output file (default: stdout; .npy needs a file)", HelpName = "file" };
+        var outputFormat = new Option<OutputFormat?>("--output-format") { Description = "jsonl, npy or csv (default: from the file extension, else jsonl)" };
+        var task = new Option<string>("--task", "-t")
+        {
+            Description = "retrieval.query, retrieval.passage, separation, classification, text-matching, or none (base model, no prompt)",
+            DefaultValueFactory = _ => "text-matching", // the server's default too, so both give the same vectors
+        };
+        var dimensions = new Option<int?>("--dimensions", "-d") { Description = "Matryoshka size: keep the first N dimensions (then re-normalise)" };
+        var lateChunking = new Option<bool>("--late-chunking") { Description = "The inputs are chunks of one document: encode them together, one vector per chunk" };
+        var batchTokens = new Option<int?>("--batch-tokens") { Description = "Token budget of one forward pass (default 16384): larger is faster, smaller uses less memory" };
         var truncate = new Option<bool>("--truncate") { Description = "Cut inputs longer than the model's maximum instead of failing" };
-        var lateChunking = new Option<bool>("--late-chunking") { Description = "Treat all input texts as chunks of one document (one vector per chunk)" };
-        var input = new Option<string?>("--input", "-i") { Description = "Input file (default stdin): text lines, .jsonl/.ndjson ({\"text\": …} or {\"input_ids\": […]}), or .csv", HelpName = "file" };
-        var output = new Option<string?>("--output", "-o") { Description = "Output file (default stdout): JSONL, or .npy / .csv by extension", HelpName = "file" };
-        var format = new Option<InputFormat?>("--format") { Description = "Input format when the file name does not say (text, jsonl, csv)" };
-        var field = new Option<string>("--field") { Description = "JSONL text field or CSV column", DefaultValueFactory = _ => "text" };
-        var threads = new Option<int>("--threads") { Description = "Compute threads (default: one per core)" };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress line" };
-        foreach (var option in new Option[] { task, dimensions, noNormalize, truncate, lateChunking, input, output, format, field, threads, quiet })
+        var noNormalize = new Option<bool>("--no-normalize") { Description = "Do not L2-normalise the vectors" };
+        var threads = new Option<int?>("--threads") { Description = "Compute threads (default: one per core)" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output" };
+        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, lateChunking, batchTokens, truncate, noNormalize, threads, quiet])
         {
             command.Options.Add(option);
         }
@@ -44,8 +46,25 @@ internal static class EmbedCommand
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var directory = await model.ResolveAsync(parse, parse.GetValue(quiet), cancellationToken).ConfigureAwait(false);
-                using var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = parse.GetValue(threads) });
+                var inputPath = parse.GetValue(input) is { } i && i != "-" ? i : null;
+                var outputPath = parse.GetValue(output) is { } o && o != "-" ? o : null;
+                var inFormat = parse.GetValue(inputFormat) ?? TextInput.FromExtension(inputPath);
+                var outFormat = parse.GetValue(outputFormat) ?? VectorWriter.FromExtension(outputPath);
+                if (outFormat == OutputFormat.Npy && outputPath == null)
+                {
+                    error.WriteLine("error: .npy output needs a file: pass --output vectors.npy.");
+                    return ExitCodes.Usage;
+                }
+
+                var quietRun = parse.GetValue(quiet);
+                var directory = await model.ResolveAsync(parse, quietRun, cancellationToken).ConfigureAwait(false);
+                var embedderOptions = new EmbedderOptions { Threads = parse.GetValue(threads) ?? 0 };
+                if (parse.GetValue(batchTokens) is int batchBudget)
+                {
+                    embedderOptions = embedderOptions with { MaxBatchTokens = batchBudget };
+                }
+
+                using var embedder = Embedder.Load(directory, embedderOptions);
                 var options = new EmbedOptions
                 {
                     Task = parse.GetValue(task),
@@ -54,32 +73,23 @@ internal static class EmbedCommand
                     Truncate = parse.GetValue(truncate),
                     LateChunking = parse.GetValue(lateChunking),
                 };
-                string? inputPath = parse.GetValue(input), outputPath = parse.GetValue(output);
-                var inputFormat = parse.GetValue(format) ?? TextInput.FromExtension(inputPath);
-                using var reader = inputPath is null or "-" ? Console.In : new StreamReader(inputPath);
-                await using var stream = outputPath is null or "-" ? Console.OpenStandardOutput() : File.Create(outputPath);
-                await using var writer = VectorWriter.Create(VectorWriter.FromExtension(outputPath), stream);
-                var progress = parse.GetValue(quiet) ? null : new EmbedProgress(ProgressRenderer.For(error), null);
-                var items = ReadItems(reader, inputFormat, parse.GetValue(field)!);
-                long done = 0, tokens = 0;
 
-                // Late chunking needs the whole document in one request; otherwise stream fixed-size groups.
-                var groups = options.LateChunking ? [items.ToArray()] : items.Chunk(GroupSize);
-                foreach (var group in groups)
+                // A file of lines or JSONL is counted first (cheap), so the progress bar can show % and ETA.
+                long? total = inputPath != null && inFormat != InputFormat.Csv ? CountItems(inputPath, inFormat) : null;
+                using var reader = inputPath != null ? new StreamReader(inputPath) : new StreamReader(Console.OpenStandardInput());
+                await using var stream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
+                await using var writer = VectorWriter.Create(outFormat, stream);
+                var progress = quietRun ? null : new EmbedProgress(ProgressRenderer.For(error), total);
+                var budget = embedder.Options.MaxBatchTokens;
+                var pipeline = new EmbedPipeline((request, token) => EmbedRequestAsync(embedder, request, token), options)
                 {
-                    var result = embedder.Embed(new EmbeddingRequest(group, options));
-                    foreach (var vector in result.Embeddings)
-                    {
-                        await writer.WriteAsync(vector, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    done += group.Length;
-                    tokens += result.TokenCount;
-                    progress?.Report(done, tokens);
-                }
-
+                    // One request at a time, each large enough to fill the embedder's token budget with short texts.
+                    ItemsPerRequest = Math.Max(16, budget / 32),
+                    RequestsInFlight = 1,
+                };
+                var (items, tokens) = await pipeline.RunAsync(TextInput.Read(reader, inFormat, inFormat == InputFormat.Csv ? parse.GetValue(column)! : parse.GetValue(field)!), writer, progress, cancellationToken).ConfigureAwait(false);
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                progress?.Finish(done, tokens);
+                progress?.Finish(items, tokens);
                 return ExitCodes.Success;
             }
             catch (HubException e)
@@ -91,57 +101,45 @@ internal static class EmbedCommand
                 error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
-            catch (Exception e) when (e is CheckpointException or TokenizerLoadException or InvalidDataException or IOException)
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 error.WriteLine($"error: {e.Message}");
-                return e is CheckpointException or TokenizerLoadException ? ExitCodes.Corrupt : ExitCodes.Failure;
+                return ExitCodes.Failure;
             }
         });
         return command;
     }
 
-    /// <summary>Reads items: JSONL lines may be a string, {"text": …} or {"input_ids": […]}; other formats give texts.</summary>
-    internal static IEnumerable<EmbeddingInput> ReadItems(TextReader reader, InputFormat format, string field)
+    // The synchronous library path (it batches by the token budget itself); tokens are counted for the progress line.
+    private static Task<EmbeddingResult> EmbedRequestAsync(Embedder embedder, EmbeddingRequest request, CancellationToken cancellationToken) => Task.Run(
+        () =>
+        {
+            var texts = request.Items.Select(i => i.Text!).ToArray();
+            var started = Stopwatch.GetTimestamp();
+            var vectors = embedder.Embed(texts, request.Options);
+            return new EmbeddingResult(vectors, CountTokens(embedder, texts, request.Options), TimeSpan.Zero, Stopwatch.GetElapsedTime(started));
+        },
+        cancellationToken);
+
+    // Prompt + text with <s> and </s>, as the model sees it (late chunking: all chunks joined by a space, one sequence).
+    private static int CountTokens(Embedder embedder, string[] texts, EmbedOptions options)
     {
-        if (format != InputFormat.Jsonl)
+        var prompt = options.Task is { } task && embedder.Info.TaskPrompts.TryGetValue(task, out var p) ? p : "";
+        if (options.LateChunking)
         {
-            foreach (var text in TextInput.Read(reader, format, field))
-            {
-                yield return EmbeddingInput.FromText(text);
-            }
-
-            yield break;
+            return embedder.Tokenizer.Encode(prompt + string.Join(' ', texts)).Count;
         }
 
-        int number = 0;
-        for (var line = reader.ReadLine(); line != null; line = reader.ReadLine())
+        var tokens = 0;
+        foreach (var text in texts)
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            EmbeddingInput? item;
-            try
-            {
-                using var json = JsonDocument.Parse(line);
-                var root = json.RootElement;
-                item = root.ValueKind switch
-                {
-                    JsonValueKind.String => EmbeddingInput.FromText(root.GetString()!),
-                    JsonValueKind.Object when root.TryGetProperty(field, out var text) && text.ValueKind == JsonValueKind.String => EmbeddingInput.FromText(text.GetString()!),
-                    JsonValueKind.Object when root.TryGetProperty("input_ids", out var ids) && ids.ValueKind == JsonValueKind.Array
-                        && ids.EnumerateArray().All(v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out _)) => EmbeddingInput.FromTokenIds(ids.EnumerateArray().Select(v => v.GetInt32()).ToArray()),
-                    _ => null,
-                };
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"JSONL line {number} is not valid JSON: {e.Message}", e);
-            }
-
-            yield return item ?? throw new InvalidDataException($"JSONL line {number} has neither a string field \"{field}\" nor an integer array \"input_ids\".");
+            var count = embedder.Tokenizer.Encode(prompt + text).Count;
+            tokens += options.Truncate ? Math.Min(count, embedder.Info.MaxTokens) : count;
         }
+
+        return tokens;
     }
+
+    private static long CountItems(string path, InputFormat format) =>
+        File.ReadLines(path).LongCount(line => format == InputFormat.Text || !string.IsNullOrWhiteSpace(line));
 }

@@ -2,6 +2,7 @@
 // JinaEmbed.Server.EmbeddingServer; settings also come from appsettings.json and JINAEMBED_* variables.
 using System.CommandLine;
 using System.Globalization;
+using JinaEmbed.Cli.Hosting;
 using JinaEmbed.Hub;
 using JinaEmbed.Server;
 
@@ -26,6 +27,8 @@ internal static class ServeCommand
         {
             model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName,
         };
+        var hub = new ModelOptions();
+        hub.AddHubOptionsTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
@@ -46,9 +49,36 @@ internal static class ServeCommand
                 options.Model = ModelSource.DefaultModel;
             }
 
-            await using var server = await EmbeddingServer.StartAsync(options, options.Model, cancellationToken);
+            // A hub id is resolved here, before binding: a first download shows its progress bar, and 401/404/offline
+            // errors end the command with their message and exit code instead of leaving a server that never gets ready.
+            var modelDirectory = options.Model;
+            if (ModelSource.IsHubId(options.Model))
+            {
+                try
+                {
+                    modelDirectory = await hub.ResolveAsync(parse, quiet: false, cancellationToken, options.Model);
+                }
+                catch (HubException e)
+                {
+                    return ExitCodes.Report(e, parse.InvocationConfiguration.Error);
+                }
+
+                if (!options.ModelAliases.Contains(options.Model))
+                {
+                    options.ModelAliases.Add(options.Model);
+                }
+            }
+
+            await using var server = await EmbeddingServer.StartAsync(options, modelDirectory, cancellationToken);
             Console.Error.WriteLine($"jinaembed: serving {options.Model} on {server.BaseAddress} (ready when GET /ready is 200)");
-            await server.WaitForShutdownAsync(cancellationToken);
+            var shutdown = server.WaitForShutdownAsync(cancellationToken);
+            if (await Task.WhenAny(shutdown, server.Ready) == server.Ready && server.Ready.IsFaulted)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: loading {options.Model} failed: {server.Ready.Exception!.GetBaseException().Message}");
+                return ExitCodes.Failure;
+            }
+
+            await shutdown;
             return 0;
         });
         return command;

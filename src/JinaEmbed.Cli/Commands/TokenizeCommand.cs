@@ -1,4 +1,8 @@
+// jinaembed tokenize: lines (or JSONL {"text": ...}) on stdin → JSONL {"ids": [...], "offsets": [[s, e], ...]} (issue #2).
 using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using JinaEmbed.Tokenization;
 
 namespace JinaEmbed.Cli.Commands;
 
@@ -7,7 +11,109 @@ internal static class TokenizeCommand
 {
     public static Command Create()
     {
+        var tokenizerOption = new Option<string>("--tokenizer")
+        {
+            Description = "Path to a Hugging Face tokenizer.json (or a folder containing one).",
+            Required = true,
+        };
+        var noSpecialOption = new Option<bool>("--no-special-tokens")
+        {
+            Description = "Do not add the post-processor's special tokens (e.g. <s> and </s>).",
+        };
+        var maxLengthOption = new Option<int?>("--max-length")
+        {
+            Description = "Truncate to at most this many tokens, special tokens included (kept).",
+        };
         var command = new Command("tokenize", "Tokenize lines (or JSONL {\"text\": ...}) from stdin into JSONL ids and offsets.");
+        command.Options.Add(tokenizerOption);
+        command.Options.Add(noSpecialOption);
+        command.Options.Add(maxLengthOption);
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(tokenizerOption)!;
+            if (Directory.Exists(path))
+            {
+                path = Path.Combine(path, "tokenizer.json");
+            }
+
+            Tokenizer tokenizer;
+            try
+            {
+                tokenizer = Tokenizer.FromFile(path);
+            }
+            catch (TokenizerLoadException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+
+            using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
+            using var stdout = Console.OpenStandardOutput();
+            Run(tokenizer, stdin, stdout, !parse.GetValue(noSpecialOption), parse.GetValue(maxLengthOption));
+            return 0;
+        });
         return command;
+    }
+
+    /// <summary>Tokenizes every input line; a line that is a JSON object with a string "text" uses that text.</summary>
+    internal static void Run(Tokenizer tokenizer, TextReader input, Stream output, bool addSpecialTokens, int? maxLength = null)
+    {
+        using var buffered = new BufferedStream(output, 1 << 16);
+        using var writer = new Utf8JsonWriter(buffered, new JsonWriterOptions { SkipValidation = true });
+        while (input.ReadLine() is { } line)
+        {
+            var text = TextOf(line);
+            var encoding = maxLength is { } max ? tokenizer.Encode(text, addSpecialTokens, max) : tokenizer.Encode(text, addSpecialTokens);
+            writer.WriteStartObject();
+            writer.WriteStartArray("ids");
+            foreach (var id in encoding.Ids)
+            {
+                writer.WriteNumberValue(id);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("offsets");
+            foreach (var (s, e) in encoding.Offsets)
+            {
+                writer.WriteStartArray();
+                writer.WriteNumberValue(s);
+                writer.WriteNumberValue(e);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.Flush();
+            buffered.WriteByte((byte)'\n');
+            writer.Reset();
+        }
+
+        writer.Flush();
+        buffered.Flush();
+    }
+
+    private static string TextOf(string line)
+    {
+        var trimmed = line.AsSpan().TrimStart();
+        if (trimmed.Length == 0 || trimmed[0] != '{')
+        {
+            return line;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+            {
+                return t.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: tokenize the line as it is.
+        }
+
+        return line;
     }
 }

@@ -48,6 +48,12 @@ internal sealed class ModelOptions
     public void AddTo(Command command)
     {
         command.Options.Add(Model);
+        AddHubOptionsTo(command);
+    }
+
+    /// <summary>Adds --cache-dir, --endpoint and --offline only (for a command that defines its own --model).</summary>
+    public void AddHubOptionsTo(Command command)
+    {
         command.Options.Add(CacheDirectory);
         command.Options.Add(Endpoint);
         command.Options.Add(Offline);

@@ -137,8 +137,12 @@ public sealed partial class Embedder : IDisposable
         return new EmbeddingResult(vectors, tokens, TimeSpan.Zero, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
-    /// <summary>Unmaps the checkpoint.</summary>
-    public void Dispose() => _model.Dispose();
+    /// <summary>Stops the scheduler (if started), then unmaps the checkpoint.</summary>
+    public void Dispose()
+    {
+        StopScheduler();
+        _model.Dispose();
+    }
 
     /// <summary>Task name → adapter and prompt; throws InvalidTask for unknown names.</summary>
     internal EmbeddingTask ResolveTask(string? task) => EmbeddingTask.Resolve(_model.Config, task);

@@ -139,9 +139,16 @@ public sealed class HubCache
         {
             File.CreateSymbolicLink(linkPath, target);
         }
+        catch (IOException) when (IsUsableFile(linkPath))
+        {
+            // Another process linked the same file meanwhile.
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
-            File.Copy(blobPath, linkPath, overwrite: true);
+            // No symlinks here (e.g. Windows without developer mode): a copy, moved into place so a reader never sees half of it.
+            var temp = linkPath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+            File.Copy(blobPath, temp);
+            File.Move(temp, linkPath, overwrite: true);
         }
     }
 

@@ -1,6 +1,8 @@
 // Added-token splitting (spec §2.2 step 1): leftmost-longest literal matches of the added tokens, with HF's
 // single_word, lstrip and rstrip rules. Non-normalized tokens are matched in the raw text, normalized ones in each
 // normalized segment.
+using System.Buffers;
+
 namespace JinaEmbed.Tokenization;
 
 /// <summary>Immutable matcher over a set of added tokens.</summary>
@@ -8,6 +10,7 @@ internal sealed class AddedVocabulary
 {
     private readonly AddedToken[] _tokens;
     private readonly Dictionary<char, AddedToken[]> _byFirstChar;
+    private readonly SearchValues<char> _firstChars;
 
     public AddedVocabulary(IEnumerable<AddedToken> tokens)
     {
@@ -15,6 +18,7 @@ internal sealed class AddedVocabulary
         _byFirstChar = _tokens
             .GroupBy(t => t.Content[0])
             .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Content.Length).ToArray());
+        _firstChars = SearchValues.Create([.. _byFirstChar.Keys]);
     }
 
     public bool IsEmpty => _tokens.Length == 0;
@@ -28,11 +32,14 @@ internal sealed class AddedVocabulary
         var i = 0;
         while (i < text.Length)
         {
-            if (!_byFirstChar.TryGetValue(text[i], out var candidates))
+            var next = text[i..].IndexOfAny(_firstChars);
+            if (next < 0)
             {
-                i++;
-                continue;
+                break;
             }
+
+            i += next;
+            var candidates = _byFirstChar[text[i]];
 
             AddedToken? found = null;
             foreach (var t in candidates)

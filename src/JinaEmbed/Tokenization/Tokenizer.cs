@@ -21,6 +21,7 @@ public sealed partial class Tokenizer
     private readonly Dictionary<string, AddedToken> _addedByContent = new(StringComparer.Ordinal);
     private readonly int[] _prefixIds;
     private readonly int[] _suffixIds;
+    private readonly string?[] _idToToken;
 
     private Tokenizer(TokenizerDefinition definition)
     {
@@ -53,6 +54,11 @@ public sealed partial class Tokenizer
         }
 
         VocabularySize = size;
+        _idToToken = new string?[size];
+        for (var id = 0; id < size; id++)
+        {
+            _idToToken[id] = _addedById.TryGetValue(id, out var t) ? t.Content : _model.IdToToken(id);
+        }
     }
 
     /// <summary>Loads a tokenizer.json file.</summary>
@@ -103,8 +109,7 @@ public sealed partial class Tokenizer
         _addedByContent.TryGetValue(token, out var t) ? t.Id : _model.TokenToId(token);
 
     /// <summary>Token string of an id, or null.</summary>
-    public string? IdToToken(int id) =>
-        _addedById.TryGetValue(id, out var t) ? t.Content : _model.IdToToken(id);
+    public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
 
     /// <summary>Encodes one text; offsets are UTF-16 [start, end) into <paramref name="text"/>, specials get (0, 0).
     /// The file's truncation and fixed padding, if declared, are applied.</summary>

@@ -4,6 +4,8 @@ namespace JinaEmbed.Tokenization;
 /// <summary>Token ids, pieces and UTF-16 offsets of one encoded text.</summary>
 public sealed class TokenizerEncoding
 {
+    private int[]? _attentionMask;
+
     /// <summary>Creates an encoding; all arrays have one entry per token.</summary>
     public TokenizerEncoding(int[] ids, string[] tokens, (int Start, int End)[] offsets, bool[] specialTokensMask, int[]? typeIds = null, int[]? attentionMask = null)
     {
@@ -12,7 +14,7 @@ public sealed class TokenizerEncoding
         Offsets = offsets;
         SpecialTokensMask = specialTokensMask;
         TypeIds = typeIds ?? new int[ids.Length];
-        AttentionMask = attentionMask ?? CreateOnes(ids.Length);
+        _attentionMask = attentionMask;
     }
 
     /// <summary>Token ids.</summary>
@@ -31,7 +33,7 @@ public sealed class TokenizerEncoding
     public int[] TypeIds { get; }
 
     /// <summary>1 for real tokens, 0 for padding.</summary>
-    public int[] AttentionMask { get; }
+    public int[] AttentionMask => _attentionMask ??= CreateOnes(Ids.Length);
 
     /// <summary>Number of tokens.</summary>
     public int Count => Ids.Length;

@@ -195,7 +195,13 @@ internal static class TokenizerJsonLoader
                     var map = new Dictionary<string, int>(StringComparer.Ordinal);
                     foreach (var p in vocab.EnumerateObject())
                     {
-                        map[p.Name] = p.Value.GetInt32();
+                        var id = p.Value.GetInt32();
+                        if (id < 0)
+                        {
+                            throw new TokenizerLoadException($"{source}: WordPiece vocab entry '{p.Name}' has a negative id {id}");
+                        }
+
+                        map[p.Name] = id;
                     }
 
                     var max = model.TryGetProperty("max_input_chars_per_word", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : 100;

@@ -52,6 +52,9 @@ internal sealed class FakeHubServer : IAsyncDisposable
 
     public int FailuresLeft { get; set; }
 
+    /// <summary>Like today's hub: a resolve request for a small file first answers 307 with a relative Location.</summary>
+    public bool RelativeRedirects { get; set; } = true;
+
     /// <summary>Serve this file with the byte at <see cref="CorruptOffset"/> flipped.</summary>
     public string? CorruptFile { get; set; }
 
@@ -61,7 +64,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
     public ConcurrentDictionary<string, long> BytesServed { get; } = new();
 
     /// <summary>Requests that fetch or describe a file (resolve or CDN), as opposed to the revision API.</summary>
-    public IEnumerable<HubRequest> FileRequests => Requests.Where(r => !r.Path.StartsWith("/api/", StringComparison.Ordinal));
+    public IEnumerable<HubRequest> FileRequests => Requests.Where(r => !r.Path.StartsWith("/api/models/", StringComparison.Ordinal));
 
     public byte[] Content(string file) => _files[file];
 
@@ -136,6 +139,24 @@ internal sealed class FakeHubServer : IAsyncDisposable
             return;
         }
 
+        var cachePrefix = $"/api/resolve-cache/models/{Repository}/";
+        if (path.StartsWith(cachePrefix, StringComparison.Ordinal))
+        {
+            // The target of the relative redirect: /api/resolve-cache/models/{repo}/{commit}/{file}.
+            var parts = path[cachePrefix.Length..].Split('/', 2);
+            if (parts[0] != Commit || !_files.ContainsKey(Uri.UnescapeDataString(parts[1])))
+            {
+                await ErrorAsync(response, 404, "EntryNotFound", "Entry not found");
+                return;
+            }
+
+            var cached = Uri.UnescapeDataString(parts[1]);
+            response.Headers["X-Repo-Commit"] = Commit;
+            response.Headers.ETag = $"\"{GitBlobSha1(_files[cached])}\"";
+            await ServeBytesAsync(context, cached);
+            return;
+        }
+
         var apiPrefix = $"/api/models/{Repository}/revision/";
         var resolvePrefix = $"/{Repository}/resolve/";
         if (path.StartsWith("/api/models/", StringComparison.Ordinal) && !path.StartsWith(apiPrefix, StringComparison.Ordinal)
@@ -187,6 +208,13 @@ internal sealed class FakeHubServer : IAsyncDisposable
             response.Headers["X-Linked-Etag"] = $"\"{Sha256(_files[name])}\"";
             response.Headers["X-Linked-Size"] = _files[name].LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
             response.Headers.ETag = $"\"{GitBlobSha1(Encoding.UTF8.GetBytes("version https://git-lfs.github.com/spec/v1\n"))}\"";
+            return;
+        }
+
+        if (RelativeRedirects)
+        {
+            response.StatusCode = 307;
+            response.Headers.Location = $"/api/resolve-cache/models/{Repository}/{Commit}/{Uri.EscapeDataString(name)}";
             return;
         }
 

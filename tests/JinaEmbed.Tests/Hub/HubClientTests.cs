@@ -40,9 +40,12 @@ public sealed class HubClientTests : IAsyncLifetime
         return await client.DownloadSnapshotAsync(Id, progress);
     }
 
-    [Fact]
-    public async Task FirstDownload_FillsTheCacheInTheHuggingFaceHubLayout()
+    [Theory]
+    [InlineData(true)] // today's hub: small files answer 307 to /api/resolve-cache/… first
+    [InlineData(false)] // small files answered directly
+    public async Task FirstDownload_FillsTheCacheInTheHuggingFaceHubLayout(bool relativeRedirects)
     {
+        _server.RelativeRedirects = relativeRedirects;
         var snapshot = await DownloadAsync();
 
         Assert.Equal(Path.Combine(RepoFolder, "snapshots", _server.Commit), snapshot);
@@ -67,6 +70,7 @@ public sealed class HubClientTests : IAsyncLifetime
         Assert.Equal(64, _server.Etag("model.safetensors").Length);
         Assert.Equal(40, _server.Etag("config.json").Length);
         Assert.Empty(Directory.GetFiles(Path.Combine(RepoFolder, "blobs"), "*.incomplete"));
+        Assert.Equal(relativeRedirects, _server.Requests.Any(r => r.Path.StartsWith("/api/resolve-cache/", StringComparison.Ordinal)));
         Assert.DoesNotContain(_server.FileRequests, r => r.Path.Contains("onnx", StringComparison.Ordinal) || r.Path.Contains("f32", StringComparison.Ordinal) || r.Path.EndsWith(".py", StringComparison.Ordinal));
     }
 

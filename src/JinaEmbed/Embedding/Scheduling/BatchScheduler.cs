@@ -107,34 +107,37 @@ public sealed class BatchScheduler : IDisposable
         }
 
         var group = new SequenceGroup(sequences.Count);
+
+        // Registered before queueing, so the group's fields are set before the compute loop can see it;
+        // a token cancelled in between leaves a finished group whose sequences the packer skips.
+        if (cancellationToken.CanBeCanceled)
+        {
+            group.Cancellation = cancellationToken.UnsafeRegister(_ => Cancel(group, sequences, cancellationToken), null);
+        }
+
         lock (gate)
         {
             if (!accepting)
             {
+                group.Cancellation.Unregister();
                 throw new EmbeddingException(EmbeddingErrorKind.Unavailable, "the server is shutting down");
             }
 
             if (queue.Count + sequences.Count > Options.QueueCapacity)
             {
+                group.Cancellation.Unregister();
                 throw new EmbeddingException(EmbeddingErrorKind.QueueFull, $"the queue is full ({queue.Count} of {Options.QueueCapacity} sequences waiting); retry later");
             }
 
-            foreach (var sequence in sequences)
+            if (!group.IsFinished)
             {
-                sequence.Group = group;
-                sequence.Node = queue.AddLast(sequence);
-            }
+                foreach (var sequence in sequences)
+                {
+                    sequence.Group = group;
+                    sequence.Node = queue.AddLast(sequence);
+                }
 
-            Monitor.Pulse(gate);
-        }
-
-        if (cancellationToken.CanBeCanceled)
-        {
-            group.Cancellation = cancellationToken.UnsafeRegister(_ => Cancel(group, sequences, cancellationToken), null);
-            if (group.IsFinished)
-            {
-                // Completed before the registration existed: nothing would unregister it.
-                group.Cancellation.Unregister();
+                Monitor.Pulse(gate);
             }
         }
 

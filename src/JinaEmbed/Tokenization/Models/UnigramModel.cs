@@ -12,34 +12,31 @@ internal sealed class UnigramModel : TokenizerModel
     private readonly string[] _pieces;
     private readonly double[] _scores;
     private readonly PieceTrie _trie;
-    private readonly Dictionary<string, int> _ids;
     private readonly int _unkId;
     private readonly bool _byteFallback;
     private readonly double _unkScore;
     private readonly int[]? _byteIds;
+
+    // Direct-mapped cache of recent words → segmentation (HF caches Unigram results too). Entries are immutable and
+    // replaced whole, so concurrent readers see either the old or the new entry.
+    // An entry is one int[]: [hash, length, count, chars..., token ends..., token ids...] (one object, few cache lines).
+    private readonly int[]?[] _cache = new int[]?[1 << 15];
 
     public UnigramModel(string[] pieces, double[] scores, int? unkId, bool byteFallback)
     {
         _pieces = pieces;
         _scores = scores;
         _byteFallback = byteFallback;
-        var totalChars = 0;
-        foreach (var p in pieces)
+        var indices = new int[pieces.Length];
+        for (var i = 0; i < indices.Length; i++)
         {
-            totalChars += p.Length;
+            indices[i] = i;
         }
 
-        _trie = new PieceTrie(totalChars);
-        _ids = new Dictionary<string, int>(pieces.Length, StringComparer.Ordinal);
+        _trie = new PieceTrie(pieces, indices);
         var min = double.MaxValue;
         for (var i = 0; i < pieces.Length; i++)
         {
-            _ids[pieces[i]] = i;
-            if (pieces[i].Length > 0)
-            {
-                _trie.Insert(pieces[i], i);
-            }
-
             min = Math.Min(min, scores[i]);
         }
 
@@ -50,7 +47,7 @@ internal sealed class UnigramModel : TokenizerModel
             _byteIds = new int[256];
             for (var b = 0; b < 256; b++)
             {
-                _byteIds[b] = _ids.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
+                _byteIds[b] = _trie.Find($"<0x{b:X2}>");
             }
         }
     }
@@ -59,7 +56,7 @@ internal sealed class UnigramModel : TokenizerModel
 
     public int UnkId => _unkId;
 
-    public override int? TokenToId(string token) => _ids.TryGetValue(token, out var id) ? id : null;
+    public override int? TokenToId(string token) => _trie.Find(token) is var id and >= 0 ? id : null;
 
     public override string? IdToToken(int id) => (uint)id < (uint)_pieces.Length ? _pieces[id] : null;
 
@@ -69,6 +66,23 @@ internal sealed class UnigramModel : TokenizerModel
         if (n <= 0)
         {
             return;
+        }
+
+        var chars = text.RawChars;
+        uint hash = 2166136261;
+        if (n <= MaxCachedLength)
+        {
+            for (var k = start; k < end; k++)
+            {
+                hash = (hash ^ chars[k]) * 16777619;
+            }
+
+            var entry = Volatile.Read(ref _cache[hash & (_cache.Length - 1)]);
+            if (entry != null && entry[0] == (int)hash && entry[1] == n && SameWord(entry, chars, start, n))
+            {
+                EmitCached(text, start, entry, output);
+                return;
+            }
         }
 
         var scratch = Lattice.Get(n + 1);
@@ -81,7 +95,6 @@ internal sealed class UnigramModel : TokenizerModel
         }
 
         best[0] = 0;
-        var chars = text.RawChars;
         var trie = _trie;
         var scores = _scores;
         var i = 0;
@@ -160,13 +173,85 @@ internal sealed class UnigramModel : TokenizerModel
             pos = s;
         }
 
+        // Reverse into token order.
+        var tokStarts = scratch.TokStart;
+        var tokEnds = scratch.TokEnd;
+        var tokIds = scratch.TokId;
+        for (var t = 0; t < count; t++)
+        {
+            var src = count - 1 - t;
+            tokStarts[t] = path[src * 3];
+            tokEnds[t] = path[(src * 3) + 1];
+            tokIds[t] = path[(src * 3) + 2];
+        }
+
+        Emit(text, start, tokStarts, tokEnds, tokIds, count, output);
+        if (n <= MaxCachedLength)
+        {
+            var entry = new int[3 + n + (2 * count)];
+            entry[0] = (int)hash;
+            entry[1] = n;
+            entry[2] = count;
+            for (var k = 0; k < n; k++)
+            {
+                entry[3 + k] = chars[start + k];
+            }
+
+            Array.Copy(tokEnds, 0, entry, 3 + n, count);
+            Array.Copy(tokIds, 0, entry, 3 + n + count, count);
+            Volatile.Write(ref _cache[hash & (_cache.Length - 1)], entry);
+        }
+    }
+
+    private static bool SameWord(int[] entry, char[] chars, int start, int n)
+    {
+        for (var k = 0; k < n; k++)
+        {
+            if (entry[3 + k] != chars[start + k])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void EmitCached(NormalizedText text, int start, int[] entry, TokenBuffer output)
+    {
+        var n = entry[1];
+        var count = entry[2];
         var starts = text.Starts;
         var ends = text.Ends;
-        for (var t = count - 1; t >= 0; t--)
+        var s = 0;
+        for (var t = 0; t < count; t++)
         {
-            var s = path[t * 3];
-            var e = path[t * 3 + 1];
-            var id = path[t * 3 + 2];
+            var e = entry[3 + n + t];
+            var id = entry[3 + n + count + t];
+            if (id >= 0)
+            {
+                output.Add(id, starts[start + s], ends[start + e - 1]);
+            }
+            else
+            {
+                EmitUnknown(new string(text.RawChars, start + s, e - s), starts[start + s], ends[start + e - 1], output);
+            }
+
+            s = e;
+        }
+    }
+
+    private const int MaxCachedLength = 48;
+
+    /// <summary>Appends tokens given as word-relative [start, end) with ids (-1 = unknown piece).</summary>
+    private void Emit(NormalizedText text, int start, int[] tokStarts, int[] tokEnds, int[] tokIds, int count, TokenBuffer output)
+    {
+        var starts = text.Starts;
+        var ends = text.Ends;
+        for (var t = 0; t < count; t++)
+        {
+            var s = tokStarts[t];
+            var e = tokEnds[t];
+            var id = tokIds[t];
             var os = starts[start + s];
             var oe = ends[start + e - 1];
             if (id >= 0)
@@ -175,13 +260,13 @@ internal sealed class UnigramModel : TokenizerModel
                 continue;
             }
 
-            EmitUnknown(new string(chars, start + s, e - s), os, oe, output);
+            EmitUnknown(new string(text.RawChars, start + s, e - s), os, oe, output);
         }
     }
 
     private void EmitUnknown(string piece, int os, int oe, TokenBuffer output)
     {
-        if (_ids.TryGetValue(piece, out var known))
+        if (_trie.Find(piece) is var known and >= 0)
         {
             output.Add(known, os, oe);
             return;
@@ -225,6 +310,9 @@ internal sealed class UnigramModel : TokenizerModel
         public int[] From = new int[64];
         public int[] Id = new int[64];
         public int[] Path = new int[192];
+        public int[] TokStart = new int[64];
+        public int[] TokEnd = new int[64];
+        public int[] TokId = new int[64];
 
         public static Lattice Get(int size)
         {
@@ -236,6 +324,9 @@ internal sealed class UnigramModel : TokenizerModel
                 l.From = new int[n];
                 l.Id = new int[n];
                 l.Path = new int[n * 3];
+                l.TokStart = new int[n];
+                l.TokEnd = new int[n];
+                l.TokId = new int[n];
             }
 
             return l;

@@ -16,23 +16,23 @@ internal sealed class WordPieceModel : TokenizerModel
     {
         _ids = vocab;
         var size = 0;
-        var totalChars = 0;
-        foreach (var (token, id) in vocab)
+        foreach (var (_, id) in vocab)
         {
             size = Math.Max(size, id + 1);
-            totalChars += token.Length;
         }
 
         _tokens = new string[size];
-        _trie = new PieceTrie(totalChars);
+        var keys = new string[vocab.Count];
+        var values = new int[vocab.Count];
+        var k = 0;
         foreach (var (token, id) in vocab)
         {
             _tokens[id] = token;
-            if (token.Length > 0)
-            {
-                _trie.Insert(token, id);
-            }
+            keys[k] = token;
+            values[k++] = id;
         }
+
+        _trie = new PieceTrie(keys, values);
 
         var node = PieceTrie.Root;
         foreach (var c in prefix)

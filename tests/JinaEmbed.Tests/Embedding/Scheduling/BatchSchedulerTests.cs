@@ -160,6 +160,19 @@ public class BatchSchedulerTests
     }
 
     [Fact]
+    public async Task AnAlreadyCancelledSubmissionQueuesNothing()
+    {
+        var model = new RecordingEncoderModel();
+        using var scheduler = new BatchScheduler(model);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => scheduler.SubmitAsync([Sequence([5], 0, out _)], cts.Token));
+        Assert.Equal(0, scheduler.QueuedSequences);
+        await scheduler.SubmitAsync([Sequence([6], 0, out _)]).WaitAsync(Timeout);
+        Assert.DoesNotContain(model.Batches, b => b.TokenIds.Contains(5));
+    }
+
+    [Fact]
     public async Task AFailedForwardFailsItsRequestsAndTheLoopGoesOn()
     {
         var model = new RecordingEncoderModel { FailOnToken = 13 };

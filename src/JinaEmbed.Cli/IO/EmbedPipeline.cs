@@ -1,0 +1,82 @@
+// The streaming loop of `jinaembed embed`: texts are cut into requests, several requests are in flight at once so the
+// library's batch scheduler can fill its token budget, and vectors are written strictly in input order (issue #7).
+using JinaEmbed.Cli.Progress;
+using JinaEmbed.Embedding;
+
+namespace JinaEmbed.Cli.IO;
+
+/// <summary>Embeds a stream of texts into a <see cref="VectorWriter"/>, in order.</summary>
+/// <param name="embed">Embeds one request (the CLI passes <see cref="Embedder.EmbedAsync"/>).</param>
+/// <param name="options">Task, dimensions, normalisation, truncation, late chunking.</param>
+internal sealed class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Task<EmbeddingResult>> embed, EmbedOptions options)
+{
+    /// <summary>Items per request: small enough to keep memory flat, large enough to amortise the per-request cost.</summary>
+    public int ItemsPerRequest { get; init; } = 64;
+
+    /// <summary>Requests in flight; together they should hold more tokens than one batch, so batches stay full.</summary>
+    public int RequestsInFlight { get; init; } = 8;
+
+    /// <summary>Embeds every text and writes one vector per text; returns the item and token counts.</summary>
+    /// <exception cref="EmbeddingException">The library refused an item (too long without truncation, bad task, …).</exception>
+    public async Task<(long Items, long Tokens)> RunAsync(IEnumerable<string> texts, VectorWriter writer, EmbedProgress? progress, CancellationToken cancellationToken)
+    {
+        long items = 0, tokens = 0;
+        if (options.LateChunking)
+        {
+            // The inputs are the chunks of one document: one request, so every chunk sees the whole context.
+            var chunks = texts.Select(EmbeddingInput.FromText).ToList();
+            if (chunks.Count > 0)
+            {
+                var result = await embed(new EmbeddingRequest(chunks, options), cancellationToken).ConfigureAwait(false);
+                await WriteAsync(result).ConfigureAwait(false);
+            }
+
+            return (items, tokens);
+        }
+
+        var inFlight = new Queue<Task<EmbeddingResult>>();
+        var chunk = new List<EmbeddingInput>(ItemsPerRequest);
+        foreach (var text in texts)
+        {
+            chunk.Add(EmbeddingInput.FromText(text));
+            if (chunk.Count == ItemsPerRequest)
+            {
+                await SubmitAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            await SubmitAsync().ConfigureAwait(false);
+        }
+
+        while (inFlight.Count > 0)
+        {
+            await WriteAsync(await inFlight.Dequeue().ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        return (items, tokens);
+
+        async Task SubmitAsync()
+        {
+            inFlight.Enqueue(embed(new EmbeddingRequest(chunk, options), cancellationToken));
+            chunk = new List<EmbeddingInput>(ItemsPerRequest);
+            if (inFlight.Count >= RequestsInFlight)
+            {
+                await WriteAsync(await inFlight.Dequeue().ConfigureAwait(false)).ConfigureAwait(false);
+            }
+        }
+
+        async Task WriteAsync(EmbeddingResult result)
+        {
+            foreach (var vector in result.Embeddings)
+            {
+                await writer.WriteAsync(vector, cancellationToken).ConfigureAwait(false);
+            }
+
+            items += result.Embeddings.Length;
+            tokens += result.TokenCount;
+            progress?.Report(items, tokens);
+        }
+    }
+}

@@ -1,6 +1,7 @@
 // Bidirectional multi-head attention over packed sequences (spec §3.5): softmax(q·kᵀ/√d)·v within each sequence.
 // Tiled with an online softmax: a work item is (sequence, head, block of queries) and walks the keys in blocks, so
 // memory is linear in sequence length (no S×S scores) and each key/value block is reused from cache by many queries.
+// When the head width is a multiple of 32, Q·Kᵀ and P·V of a tile run on the GEMM micro-kernels (issue #4).
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -42,8 +43,128 @@ public static class Attention
             var (seq, first) = blocks[item / heads];
             var tile = t_tile ??= new Tile();
             tile.Ensure(headDimension);
-            Run(qkv, width, headDimension, item % heads, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile);
+            if (headDimension % WeightMatrix.PanelWidth == 0)
+            {
+                RunBlocked(qkv, width, headDimension, item % heads, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile, context.Tier);
+            }
+            else
+            {
+                Run(qkv, width, headDimension, item % heads, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile);
+            }
         });
+    }
+
+    // One (sequence, head, query block) with K and V blocks packed into 32-wide fp32 panels, so the scores
+    // S = Q·Kᵀ and the update O += P·V are register-blocked micro-kernel calls.
+    private static unsafe void RunBlocked(float[] qkv, int width, int d, int head, int start, int end, int first, float scale, float[] output, Tile tile, IsaTier tier)
+    {
+        const int Panel = WeightMatrix.PanelWidth;
+        var kernel = GemmDriver.Float32Kernel(tier, out int kernelRows);
+        int stride = 3 * width;
+        int queries = Math.Min(QueryBlock, end - first);
+        var max = tile.Max.AsSpan(0, queries);
+        var sum = tile.Sum.AsSpan(0, queries);
+        max.Fill(float.NegativeInfinity);
+        sum.Clear();
+        tile.Accumulator.AsSpan(0, queries * d).Clear();
+        fixed (float* pqkv = qkv, kt = tile.KeysTransposed, vp = tile.ValuePanels, ps = tile.ScoreTile, acc = tile.Accumulator)
+        {
+            float* q = pqkv + ((long)first * stride) + (head * d);
+            for (int kb = start; kb < end; kb += KeyBlock)
+            {
+                int keys = Math.Min(KeyBlock, end - kb);
+                int keyPanels = (keys + Panel - 1) / Panel;
+
+                // Kᵀ panels [keyPanel][d][32 keys] and V panels [d / 32][keys][32 dims].
+                for (int j = 0; j < keys; j++)
+                {
+                    float* k = pqkv + ((long)(kb + j) * stride) + width + (head * d);
+                    float* kDst = kt + ((j / Panel) * d * Panel) + (j % Panel);
+                    for (int c = 0; c < d; c++)
+                    {
+                        kDst[c * Panel] = k[c];
+                    }
+
+                    float* v = k + width;
+                    for (int p = 0; p < d / Panel; p++)
+                    {
+                        new ReadOnlySpan<float>(v + (p * Panel), Panel).CopyTo(new Span<float>(vp + (((p * KeyBlock) + j) * Panel), Panel));
+                    }
+                }
+
+                for (int p = 0; p < keyPanels; p++)
+                {
+                    int nr = Math.Min(Panel, keys - (p * Panel));
+                    for (int i = 0; i < queries; i += kernelRows)
+                    {
+                        int mr = Math.Min(kernelRows, queries - i);
+                        kernel(q + (i * stride), stride, d, (byte*)(kt + (p * d * Panel)), ps + (i * KeyBlock) + (p * Panel), KeyBlock, mr, nr, null, false);
+                    }
+                }
+
+                for (int i = 0; i < queries; i++)
+                {
+                    var row = new Span<float>(ps + (i * KeyBlock), keys);
+                    float blockMax = float.NegativeInfinity;
+                    for (int j = 0; j < keys; j++)
+                    {
+                        row[j] *= scale;
+                        blockMax = MathF.Max(blockMax, row[j]);
+                    }
+
+                    // Online softmax: rescale what was accumulated under the old maximum.
+                    float newMax = MathF.Max(max[i], blockMax);
+                    float correction = float.IsNegativeInfinity(max[i]) ? 0f : MathF.Exp(max[i] - newMax);
+                    max[i] = newMax;
+                    var m = new Vector<float>(newMax);
+                    int j0 = 0;
+                    float blockSum = 0;
+                    var sums = Vector<float>.Zero;
+                    for (; j0 + Vector<float>.Count <= keys; j0 += Vector<float>.Count)
+                    {
+                        var e = Vector.Exp(Vector.LoadUnsafe(ref row[j0]) - m);
+                        e.StoreUnsafe(ref row[j0]);
+                        sums += e;
+                    }
+
+                    for (; j0 < keys; j0++)
+                    {
+                        row[j0] = MathF.Exp(row[j0] - newMax);
+                        blockSum += row[j0];
+                    }
+
+                    sum[i] = (sum[i] * correction) + blockSum + Vector.Sum(sums);
+                    if (correction != 1f)
+                    {
+                        var a = new Span<float>(acc + (i * d), d);
+                        for (int c = 0; c < d; c++)
+                        {
+                            a[c] *= correction;
+                        }
+                    }
+                }
+
+                for (int p = 0; p < d / Panel; p++)
+                {
+                    for (int i = 0; i < queries; i += kernelRows)
+                    {
+                        int mr = Math.Min(kernelRows, queries - i);
+                        kernel(ps + (i * KeyBlock), KeyBlock, keys, (byte*)(vp + (p * KeyBlock * Panel)), acc + (i * d) + (p * Panel), d, mr, Panel, null, true);
+                    }
+                }
+            }
+
+            for (int i = 0; i < queries; i++)
+            {
+                float inv = 1f / sum[i];
+                float* a = acc + (i * d);
+                var dst = output.AsSpan(((first + i) * width) + (head * d), d);
+                for (int c = 0; c < d; c++)
+                {
+                    dst[c] = a[c] * inv;
+                }
+            }
+        }
     }
 
     private static void Run(float[] qkv, int width, int d, int head, int start, int end, int first, float scale, float[] output, Tile tile)
@@ -155,6 +276,8 @@ public static class Attention
         public float[] Scores = new float[KeyBlock];
         public float[] Accumulator = [];
         public float[] KeysTransposed = [];
+        public float[] ValuePanels = [];
+        public float[] ScoreTile = new float[QueryBlock * KeyBlock];
 
         public void Ensure(int d)
         {
@@ -162,6 +285,7 @@ public static class Attention
             {
                 Accumulator = new float[QueryBlock * d];
                 KeysTransposed = new float[d * KeyBlock];
+                ValuePanels = new float[d * KeyBlock];
             }
         }
     }

@@ -120,6 +120,7 @@ if (spm != null)
 var contenders = new List<(string Name, Func<string, int> Encode)>
 {
     ("ours Encode (ids+offsets)", l => ours.Encode(l).Count),
+    ("ours EncodeIds (ids only)", l => ours.EncodeIds(l).Length),
     ("HF tokenizers (Tokenizers.DotNet)", l => hf.Encode(l).Length),
 };
 if (spm != null)

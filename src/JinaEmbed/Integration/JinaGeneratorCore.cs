@@ -11,7 +11,6 @@ internal sealed class JinaGeneratorCore : IDisposable
     internal const string ProviderName = "jinaembed";
 
     private readonly bool _ownsEmbedder;
-
     private int _disposed;
 
     internal JinaGeneratorCore(Embedder embedder, JinaEmbeddingGeneratorOptions? defaults, bool ownsEmbedder)

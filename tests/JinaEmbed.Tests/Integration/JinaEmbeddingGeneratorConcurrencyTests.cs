@@ -80,7 +80,7 @@ public sealed class JinaEmbeddingGeneratorConcurrencyTests
         Assert.Equal(0, scheduler.QueuedSequences);
     }
 
-    private const int BlockerItems = 4;
+    private const int BlockerItems = 2;
 
     private static string CallerText(int i) => $"Caller number {i} asks about topic {i * 7 % 11}.";
 
@@ -90,7 +90,7 @@ public sealed class JinaEmbeddingGeneratorConcurrencyTests
     /// </summary>
     private static async Task<Task> StartBlockerAsync(JinaEmbeddingGenerator generator, BatchScheduler scheduler)
     {
-        var longText = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog near the river bank. ", 150));
+        var longText = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog near the river bank. ", 25));
         var blocker = generator.GenerateAsync(Enumerable.Repeat(longText, BlockerItems));
         while (scheduler.QueuedSequences > 0 && !blocker.IsCompleted)
         {

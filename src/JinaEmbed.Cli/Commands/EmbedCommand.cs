@@ -18,7 +18,7 @@ internal static class EmbedCommand
         var model = new ModelOptions();
         model.AddTo(command);
         var input = new Option<string?>("--input", "-i") { Description = "Input file (default: stdin)", HelpName = "file" };
-        var inputFormat = new Option<InputFormat?>("--input-format") { Description = "text (one per line), jsonl or csv (default: from the file extension, else text)" };
+        var inputFormat = new Option<InputFormat?>("--input-format") { Description = "text (one per line), jsonl (a string, {\"text\": ...} or {\"input_ids\": [...]} per line) or csv (default: from the file extension, else text)" };
         var field = new Option<string>("--field") { Description = "JSONL: the field holding the text", DefaultValueFactory = _ => "text" };
         var column = new Option<string>("--column") { Description = "CSV: the column holding the text (header name or 0-based number)", DefaultValueFactory = _ => "text" };
         var output = new Option<string?>("--output", "-o") { Description = "Output file (default: stdout; .npy needs a file)", HelpName = "file" };
@@ -85,7 +85,7 @@ internal static class EmbedCommand
                     ItemsPerRequest = 64,
                     RequestsInFlight = Math.Clamp(embedder.Options.MaxBatchTokens / (64 * 8), 2, 64),
                 };
-                var (items, tokens) = await pipeline.RunAsync(TextInput.Read(reader, inFormat, inFormat == InputFormat.Csv ? parse.GetValue(column)! : parse.GetValue(field)!), writer, progress, cancellationToken).ConfigureAwait(false);
+                var (items, tokens) = await pipeline.RunAsync(TextInput.ReadInputs(reader, inFormat, inFormat == InputFormat.Csv ? parse.GetValue(column)! : parse.GetValue(field)!), writer, progress, cancellationToken).ConfigureAwait(false);
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 progress?.Finish(items, tokens);
                 return ExitCodes.Success;

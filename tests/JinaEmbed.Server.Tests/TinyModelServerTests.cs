@@ -120,6 +120,29 @@ public class TinyModelServerTests : IClassFixture<TinyModelFixture>
     }
 
     [Fact]
+    public async Task TokenizeShowsTheModelsTokensWithOffsetsIntoTheItem()
+    {
+        const string text = "Hello wonderful world";
+        using var response = await server.PostAsync("/tokenize", JsonSerializer.Serialize(new { input = new[] { text }, task = "retrieval.query" }));
+        Assert.Equal(200, (int)response.StatusCode);
+        var item = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("data")[0];
+        var prompt = library.Info.TaskPrompts["retrieval.query"];
+        var encoding = library.Tokenizer.Encode(prompt + text);
+        Assert.Equal(encoding.Ids, item.GetProperty("ids").EnumerateArray().Select(v => v.GetInt32()));
+        Assert.Equal(encoding.Tokens, item.GetProperty("tokens").EnumerateArray().Select(v => v.GetString()));
+        var offsets = item.GetProperty("offsets").EnumerateArray().Select(o => (o[0].GetInt32(), o[1].GetInt32())).ToArray();
+        for (int t = 0; t < encoding.Count; t++)
+        {
+            var (start, end) = encoding.Offsets[t];
+            var expected = encoding.SpecialTokensMask[t] || end <= prompt.Length ? (0, 0) : (Math.Max(0, start - prompt.Length), end - prompt.Length);
+            Assert.Equal(expected, offsets[t]);
+        }
+
+        // The last content token ends at the end of the item text.
+        Assert.Equal(text.Length, offsets[^2].Item2);
+    }
+
+    [Fact]
     public async Task ConcurrentMixedRequestsEqualTheirSingleResultsAndShareBatches()
     {
         // A server with the default limits (the shared one runs with the bad-input table's small ones).

@@ -1,14 +1,19 @@
 // Bidirectional multi-head attention over packed sequences (spec §3.5): softmax(q·kᵀ/√d)·v within each sequence.
-// Memory is linear in sequence length: each work item (sequence, head, block of queries) holds one row of scores.
+// Tiled with an online softmax: a work item is (sequence, head, block of queries) and walks the keys in blocks, so
+// memory is linear in sequence length (no S×S scores) and each key/value block is reused from cache by many queries.
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace JinaEmbed.Compute;
 
 /// <summary>Scaled dot-product self-attention for packed (unpadded) sequences.</summary>
 public static class Attention
 {
-    private const int QueriesPerItem = 32;
+    private const int QueryBlock = 32;
+    private const int KeyBlock = 128;
 
     [ThreadStatic]
-    private static float[]? t_scores;
+    private static Tile? t_tile;
 
     /// <summary>
     /// Reads q, k, v from <paramref name="qkv"/> (row t = [q | k | v], each heads·d wide, heads contiguous) and writes
@@ -21,14 +26,12 @@ public static class Attention
         ArgumentNullException.ThrowIfNull(sequenceStarts);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(context);
-        int width = heads * headDimension, stride = 3 * width;
+        int width = heads * headDimension;
         float scale = 1f / MathF.Sqrt(headDimension);
-
-        // Work items: (sequence, query block) × head.
         var blocks = new List<(int Seq, int First)>();
         for (int s = 0; s + 1 < sequenceStarts.Length; s++)
         {
-            for (int first = sequenceStarts[s]; first < sequenceStarts[s + 1]; first += QueriesPerItem)
+            for (int first = sequenceStarts[s]; first < sequenceStarts[s + 1]; first += QueryBlock)
             {
                 blocks.Add((s, first));
             }
@@ -37,45 +40,129 @@ public static class Attention
         context.For(blocks.Count * heads, item =>
         {
             var (seq, first) = blocks[item / heads];
-            int h = item % heads;
-            int start = sequenceStarts[seq], end = sequenceStarts[seq + 1], length = end - start;
-            var scoresBuffer = t_scores;
-            if (scoresBuffer == null || scoresBuffer.Length < length)
-            {
-                scoresBuffer = t_scores = new float[Math.Max(length, 256)];
-            }
-
-            var scores = scoresBuffer.AsSpan(0, length);
-            int last = Math.Min(end, first + QueriesPerItem);
-            for (int t = first; t < last; t++)
-            {
-                var q = qkv.AsSpan((t * stride) + (h * headDimension), headDimension);
-                float max = float.NegativeInfinity;
-                for (int j = 0; j < length; j++)
-                {
-                    var k = qkv.AsSpan(((start + j) * stride) + width + (h * headDimension), headDimension);
-                    float score = LowRank.Dot(q, k) * scale;
-                    scores[j] = score;
-                    max = MathF.Max(max, score);
-                }
-
-                float sum = 0;
-                for (int j = 0; j < length; j++)
-                {
-                    float e = MathF.Exp(scores[j] - max);
-                    scores[j] = e;
-                    sum += e;
-                }
-
-                float inv = 1f / sum;
-                var o = output.AsSpan((t * width) + (h * headDimension), headDimension);
-                o.Clear();
-                for (int j = 0; j < length; j++)
-                {
-                    var v = qkv.AsSpan(((start + j) * stride) + (2 * width) + (h * headDimension), headDimension);
-                    LowRank.Axpy(scores[j] * inv, v, o);
-                }
-            }
+            var tile = t_tile ??= new Tile();
+            tile.Ensure(headDimension);
+            Run(qkv, width, headDimension, item % heads, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile);
         });
+    }
+
+    private static void Run(float[] qkv, int width, int d, int head, int start, int end, int first, float scale, float[] output, Tile tile)
+    {
+        int stride = 3 * width;
+        int queries = Math.Min(QueryBlock, end - first);
+        var max = tile.Max.AsSpan(0, queries);
+        var sum = tile.Sum.AsSpan(0, queries);
+        var acc = tile.Accumulator.AsSpan(0, queries * d);
+        max.Fill(float.NegativeInfinity);
+        sum.Clear();
+        acc.Clear();
+        var keysT = tile.KeysTransposed;
+        var scores = tile.Scores.AsSpan(0, KeyBlock);
+
+        for (int kb = start; kb < end; kb += KeyBlock)
+        {
+            int keys = Math.Min(KeyBlock, end - kb);
+            int padded = (keys + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+
+            // Kᵀ of this block, [d][KeyBlock], so a score row is d broadcast-FMAs over contiguous keys.
+            for (int j = 0; j < keys; j++)
+            {
+                var k = qkv.AsSpan(((kb + j) * stride) + width + (head * d), d);
+                for (int c = 0; c < d; c++)
+                {
+                    keysT[(c * KeyBlock) + j] = k[c];
+                }
+            }
+
+            for (int c = 0; c < d; c++)
+            {
+                keysT.AsSpan((c * KeyBlock) + keys, padded - keys).Clear();
+            }
+
+            for (int i = 0; i < queries; i++)
+            {
+                var q = qkv.AsSpan(((first + i) * stride) + (head * d), d);
+                var row = scores[..padded];
+                row.Clear();
+                var rowV = MemoryMarshal.Cast<float, Vector<float>>(row);
+                for (int c = 0; c < d; c++)
+                {
+                    var qc = new Vector<float>(q[c]);
+                    var kc = MemoryMarshal.Cast<float, Vector<float>>(keysT.AsSpan(c * KeyBlock, padded));
+                    for (int v = 0; v < rowV.Length; v++)
+                    {
+                        rowV[v] += qc * kc[v];
+                    }
+                }
+
+                float blockMax = float.NegativeInfinity;
+                for (int j = 0; j < keys; j++)
+                {
+                    row[j] *= scale;
+                    blockMax = MathF.Max(blockMax, row[j]);
+                }
+
+                // Online softmax: rescale what was accumulated under the old maximum.
+                float newMax = MathF.Max(max[i], blockMax);
+                float correction = float.IsNegativeInfinity(max[i]) ? 0f : MathF.Exp(max[i] - newMax);
+                max[i] = newMax;
+                var m = new Vector<float>(newMax);
+                for (int v = 0; v < rowV.Length; v++)
+                {
+                    rowV[v] = Vector.Exp(rowV[v] - m);
+                }
+
+                float blockSum = 0;
+                for (int j = 0; j < keys; j++)
+                {
+                    blockSum += row[j];
+                }
+
+                sum[i] = (sum[i] * correction) + blockSum;
+                var a = acc.Slice(i * d, d);
+                if (correction != 1f)
+                {
+                    for (int c = 0; c < d; c++)
+                    {
+                        a[c] *= correction;
+                    }
+                }
+
+                for (int j = 0; j < keys; j++)
+                {
+                    LowRank.Axpy(row[j], qkv.AsSpan(((kb + j) * stride) + (2 * width) + (head * d), d), a);
+                }
+            }
+        }
+
+        for (int i = 0; i < queries; i++)
+        {
+            float inv = 1f / sum[i];
+            var a = acc.Slice(i * d, d);
+            var o = output.AsSpan(((first + i) * width) + (head * d), d);
+            for (int c = 0; c < d; c++)
+            {
+                o[c] = a[c] * inv;
+            }
+        }
+    }
+
+    // Per-thread buffers of one work item: O(QueryBlock·d + KeyBlock·d), independent of sequence length.
+    private sealed class Tile
+    {
+        public float[] Max = new float[QueryBlock];
+        public float[] Sum = new float[QueryBlock];
+        public float[] Scores = new float[KeyBlock];
+        public float[] Accumulator = [];
+        public float[] KeysTransposed = [];
+
+        public void Ensure(int d)
+        {
+            if (Accumulator.Length < QueryBlock * d)
+            {
+                Accumulator = new float[QueryBlock * d];
+                KeysTransposed = new float[d * KeyBlock];
+            }
+        }
     }
 }

@@ -11,33 +11,35 @@ namespace JinaEmbed.Embedding;
 public sealed partial class Embedder : IDisposable
 {
     private readonly Tokenizer? _tokenizer;
-    private readonly JinaV3Model _model;
+    private readonly IEncoderModel _model;
+    private readonly LoadedModel _loaded;
 
-    private Embedder(Tokenizer? tokenizer, JinaV3Model model, EmbedderOptions options, string directory)
+    private Embedder(Tokenizer? tokenizer, LoadedModel loaded, EmbedderOptions options)
     {
         _tokenizer = tokenizer;
-        _model = model;
+        _loaded = loaded;
+        _model = loaded.Model;
         Options = options;
-        var config = model.Config;
         Info = new ModelInfo
         {
-            Name = config.NameOrPath ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))),
-            HiddenSize = config.HiddenSize,
-            MaxTokens = config.MaxPositionEmbeddings,
-            Tasks = config.LoraAdaptations,
-            TaskPrompts = config.LoraAdaptations.ToDictionary(t => t, t => config.TaskInstructions.TryGetValue(t, out var p) ? p : ""),
-            MatryoshkaDimensions = config.MatryoshkaDimensions,
-            WeightDataType = model.Weights.DataType switch
-            {
-                TensorDataType.BFloat16 => "BF16",
-                TensorDataType.Float16 => "F16",
-                _ => "F32",
-            },
-            AdapterCount = model.AdapterCount,
+            Name = loaded.Name,
+            HiddenSize = _model.HiddenSize,
+            MaxTokens = _model.MaxSequenceLength,
+            Tasks = loaded.Tasks.Select(t => t.Name!).ToList(),
+            TaskPrompts = loaded.Tasks.ToDictionary(t => t.Name!, t => t.Prompt),
+            MatryoshkaDimensions = loaded.MatryoshkaDimensions,
+            WeightDataType = loaded.WeightDataType,
+            AdapterCount = _model.AdapterCount,
+            Architecture = loaded.Architecture,
+            Pooling = loaded.Pooling,
+            Normalize = loaded.Normalize,
         };
     }
 
-    /// <summary>Loads a model folder (config.json, model.safetensors, tokenizer.json).</summary>
+    /// <summary>
+    /// Loads a model folder (config.json, model.safetensors, tokenizer.json); config.json selects the architecture
+    /// (jina-v3 or bert) and a BERT folder's sentence-transformers files set pooling, prompts and the length limit.
+    /// </summary>
     /// <remarks>A folder without tokenizer.json loads for token-id input only (<see cref="EmbedTokenIds"/>).</remarks>
     /// <exception cref="CheckpointException">config.json or model.safetensors is missing or malformed.</exception>
     /// <exception cref="TokenizerLoadException">tokenizer.json is malformed.</exception>
@@ -47,8 +49,8 @@ public sealed partial class Embedder : IDisposable
         options ??= new EmbedderOptions();
         string tokenizerPath = Path.Combine(modelDirectory, "tokenizer.json");
         var tokenizer = File.Exists(tokenizerPath) ? Tokenizer.FromFile(tokenizerPath) : null;
-        var model = JinaV3Model.Load(modelDirectory, new ComputeContext(options.Threads));
-        return new Embedder(tokenizer, model, options, modelDirectory);
+        var loaded = ModelLoader.Load(modelDirectory, new ComputeContext(options.Threads));
+        return new Embedder(tokenizer, loaded, options);
     }
 
     /// <summary>The tokenizer.</summary>
@@ -65,7 +67,7 @@ public sealed partial class Embedder : IDisposable
     public EmbedderOptions Options { get; }
 
     /// <summary>Compute threads of the forward pass.</summary>
-    public int Threads => _model.Context.Threads;
+    public int Threads => _loaded.Context.Threads;
 
     /// <summary>Embeds texts; one vector per text, in order. With <see cref="EmbedOptions.LateChunking"/> the texts are chunks of one document.</summary>
     /// <exception cref="EmbeddingException">Unknown task, dimensions out of range, or an input over the maximum length.</exception>
@@ -106,6 +108,37 @@ public sealed partial class Embedder : IDisposable
         return Run(sequences, options);
     }
 
+    /// <summary>
+    /// Embeds a request synchronously: text and token-id items may be mixed; with late chunking every item must be text.
+    /// The result carries the vectors in order and the number of tokens run (prompt and special tokens included).
+    /// </summary>
+    /// <exception cref="EmbeddingException">Invalid input or options.</exception>
+    public EmbeddingResult Embed(EmbeddingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = request.Options;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        float[][] vectors;
+        int tokens;
+        if (options.LateChunking)
+        {
+            var chunks = request.Items.Select((item, i) => item.Text ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{i}]: late chunking needs text, not token ids.", "input")).ToList();
+            var plan = PlanLateChunks(chunks, options);
+            tokens = plan.TokenCount;
+            vectors = RunPlan(plan);
+        }
+        else
+        {
+            var task = ResolveTask(options.Task);
+            Matryoshka.Resolve(options.Dimensions, _model.HiddenSize);
+            var sequences = request.Items.Select((item, i) => Prepare(item, i, task, options.Truncate)).ToList();
+            tokens = sequences.Sum(s => s.Ids.Length);
+            vectors = Run(sequences, options);
+        }
+
+        return new EmbeddingResult(vectors, tokens, TimeSpan.Zero, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
     /// <summary>Stops the scheduler (if started), then unmaps the checkpoint.</summary>
     public void Dispose()
     {
@@ -114,7 +147,7 @@ public sealed partial class Embedder : IDisposable
     }
 
     /// <summary>Task name → adapter and prompt; throws InvalidTask for unknown names.</summary>
-    internal EmbeddingTask ResolveTask(string? task) => EmbeddingTask.Resolve(_model.Config, task);
+    internal EmbeddingTask ResolveTask(string? task) => EmbeddingTask.Resolve(_loaded.Tasks, task, _loaded.DefaultTask);
 
     /// <summary>
     /// Prompt + tokenize (text) or validate (ids), then the length check: over the maximum fails with
@@ -134,9 +167,9 @@ public sealed partial class Embedder : IDisposable
 
             foreach (int id in given)
             {
-                if ((uint)id >= (uint)_model.Config.VocabSize)
+                if ((uint)id >= (uint)_loaded.VocabularySize)
                 {
-                    throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{index}] has token id {id}; ids must lie in [0, {_model.Config.VocabSize}).", "input");
+                    throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{index}] has token id {id}; ids must lie in [0, {_loaded.VocabularySize}).", "input");
                 }
             }
 
@@ -168,12 +201,12 @@ public sealed partial class Embedder : IDisposable
         return new PreparedSequence(ids, task.Adapter);
     }
 
-    /// <summary>Mean over token rows [start, end) of <paramref name="tokenStates"/>, then Matryoshka truncation and optional L2.</summary>
+    /// <summary>The model's pooling (mean, CLS or max) over token rows [start, end), then Matryoshka truncation and optional L2.</summary>
     internal float[] Pool(ReadOnlySpan<float> tokenStates, int start, int end, EmbedOptions options)
     {
         int hidden = _model.HiddenSize;
-        var mean = Pooling.Mean(tokenStates, hidden, start, end);
-        return Matryoshka.Apply(mean, Matryoshka.Resolve(options.Dimensions, hidden), options.Normalize);
+        var pooled = Pooling.Apply(_loaded.Pooling, tokenStates, hidden, start, end);
+        return Matryoshka.Apply(pooled, Matryoshka.Resolve(options.Dimensions, hidden), options.Normalize);
     }
 
     /// <summary>Runs sequences in batches of at most <see cref="EmbedderOptions.MaxBatchTokens"/> tokens; one vector each.</summary>

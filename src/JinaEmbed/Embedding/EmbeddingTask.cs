@@ -30,4 +30,36 @@ public sealed record EmbeddingTask(string? Name, int Adapter, string Prompt)
         string known = config.LoraAdaptations.Count == 0 ? "this model has no tasks" : "valid tasks are " + string.Join(", ", config.LoraAdaptations) + " and none";
         throw new EmbeddingException(EmbeddingErrorKind.InvalidTask, $"Unknown task '{name}'; {known}.", "task");
     }
+
+    /// <summary>
+    /// Resolves a task name against a model's task list; null is <paramref name="fallback"/> (the model's default,
+    /// else the base model) and <c>"none"</c> is always the base model.
+    /// </summary>
+    /// <exception cref="EmbeddingException">The name is not one of the tasks (InvalidTask).</exception>
+    public static EmbeddingTask Resolve(IReadOnlyList<EmbeddingTask> tasks, string? name, EmbeddingTask? fallback = null)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (name is null)
+        {
+            return fallback ?? None;
+        }
+
+        if (name == "none")
+        {
+            return None;
+        }
+
+        foreach (var task in tasks)
+        {
+            if (task.Name == name)
+            {
+                return task;
+            }
+        }
+
+        string known = tasks.Count == 0
+            ? "this model has no tasks (no adapters or prompts); omit task or use none"
+            : "valid tasks are " + string.Join(", ", tasks.Select(t => t.Name)) + " and none";
+        throw new EmbeddingException(EmbeddingErrorKind.InvalidTask, $"Unknown task '{name}'; {known}.", "task");
+    }
 }

@@ -27,4 +27,13 @@ public sealed record ModelInfo
 
     /// <summary>Number of task adapters.</summary>
     public required int AdapterCount { get; init; }
+
+    /// <summary>Architecture of the encoder (<c>jina-v3</c> or <c>bert</c>).</summary>
+    public string Architecture { get; init; } = "jina-v3";
+
+    /// <summary>How token states are pooled into one vector.</summary>
+    public PoolingMode Pooling { get; init; } = PoolingMode.Mean;
+
+    /// <summary>Whether the model's own pipeline L2-normalises its vectors.</summary>
+    public bool Normalize { get; init; } = true;
 }

@@ -10,7 +10,7 @@ public sealed class JinaV3Model : IEncoderModel
 {
     private readonly JinaV3Weights _weights;
     private readonly RotaryEmbedding _rotary;
-    private Scratch? _spare;
+    private EncoderBlock.Buffers? _spare;
 
     /// <summary>Wraps loaded weights; <paramref name="context"/> decides the threads the kernels use.</summary>
     public JinaV3Model(JinaV3Weights weights, ComputeContext? context = null)
@@ -82,7 +82,7 @@ public sealed class JinaV3Model : IEncoderModel
             return x;
         }
 
-        var s = Interlocked.Exchange(ref _spare, null) ?? new Scratch();
+        var s = Interlocked.Exchange(ref _spare, null) ?? new EncoderBlock.Buffers();
         try
         {
             s.Ensure(n, h, f);
@@ -103,15 +103,7 @@ public sealed class JinaV3Model : IEncoderModel
 
             foreach (var layer in _weights.Layers)
             {
-                layer.Wqkv.Forward(x, n, s.Qkv, runs, scale, Context);
-                _rotary.ApplyToQueryKey(s.Qkv, 3 * h, starts, c.NumAttentionHeads, Context);
-                Attention.SelfAttention(s.Qkv, starts, c.NumAttentionHeads, c.HeadDimension, s.Context, Context);
-                layer.OutProj.Forward(s.Context, n, s.Hidden, runs, scale, Context);
-                LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm1Weight, layer.Norm1Bias, c.LayerNormEps, Context);
-                layer.Fc1.Forward(x, n, s.Ffn, runs, scale, Context);
-                Activations.Gelu(s.Ffn, n * f, Context);
-                layer.Fc2.Forward(s.Ffn, n, s.Hidden, runs, scale, Context);
-                LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm2Weight, layer.Norm2Bias, c.LayerNormEps, Context);
+                EncoderBlock.Forward(layer, x, n, starts, c.NumAttentionHeads, c.LayerNormEps, _rotary, runs, scale, s, Context);
             }
 
             return x;
@@ -175,29 +167,5 @@ public sealed class JinaV3Model : IEncoderModel
         }
 
         return runs;
-    }
-
-    // Activation buffers reused across calls; they grow to the largest batch seen.
-    private sealed class Scratch
-    {
-        public float[] Qkv = [];
-        public float[] Context = [];
-        public float[] Hidden = [];
-        public float[] Ffn = [];
-
-        public void Ensure(int tokens, int hidden, int ffn)
-        {
-            if (Qkv.Length < tokens * 3 * hidden)
-            {
-                Qkv = new float[tokens * 3 * hidden];
-                Context = new float[tokens * hidden];
-                Hidden = new float[tokens * hidden];
-            }
-
-            if (Ffn.Length < tokens * ffn)
-            {
-                Ffn = new float[tokens * ffn];
-            }
-        }
     }
 }

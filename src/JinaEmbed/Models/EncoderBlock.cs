@@ -1,0 +1,62 @@
+// The post-LN transformer block shared by jina-v3 and BERT (spec §3.3): fused QKV (+ optional RoPE) → attention within
+// each sequence → out proj → LN(x + ·) → fc1 → erf GELU → fc2 → LN(x + ·). Only the kernels in Compute do the arithmetic.
+using JinaEmbed.Compute;
+
+namespace JinaEmbed.Models;
+
+/// <summary>Runs one encoder block in place on packed token states.</summary>
+internal static class EncoderBlock
+{
+    /// <summary>
+    /// x [n, H] ← block(x). <paramref name="rotary"/> null means absolute positions were added at the embedding step;
+    /// <paramref name="runs"/> and <paramref name="loraScale"/> select per-row adapters (empty runs: base weights only).
+    /// </summary>
+    public static void Forward(
+        JinaV3Layer layer,
+        float[] x,
+        int n,
+        int[] sequenceStarts,
+        int heads,
+        float eps,
+        RotaryEmbedding? rotary,
+        IReadOnlyList<(int Start, int Count, int Adapter)> runs,
+        float loraScale,
+        Buffers s,
+        ComputeContext context)
+    {
+        int h = layer.OutProj.Out, f = layer.Fc1.Out;
+        layer.Wqkv.Forward(x, n, s.Qkv, runs, loraScale, context);
+        rotary?.ApplyToQueryKey(s.Qkv, 3 * h, sequenceStarts, heads, context);
+        Attention.SelfAttention(s.Qkv, sequenceStarts, heads, h / heads, s.Context, context);
+        layer.OutProj.Forward(s.Context, n, s.Hidden, runs, loraScale, context);
+        LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm1Weight, layer.Norm1Bias, eps, context);
+        layer.Fc1.Forward(x, n, s.Ffn, runs, loraScale, context);
+        Activations.Gelu(s.Ffn, n * f, context);
+        layer.Fc2.Forward(s.Ffn, n, s.Hidden, runs, loraScale, context);
+        LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm2Weight, layer.Norm2Bias, eps, context);
+    }
+
+    /// <summary>Activation buffers reused across calls; they grow to the largest batch seen.</summary>
+    internal sealed class Buffers
+    {
+        public float[] Qkv = [];
+        public float[] Context = [];
+        public float[] Hidden = [];
+        public float[] Ffn = [];
+
+        public void Ensure(int tokens, int hidden, int ffn)
+        {
+            if (Qkv.Length < tokens * 3 * hidden)
+            {
+                Qkv = new float[tokens * 3 * hidden];
+                Context = new float[tokens * hidden];
+                Hidden = new float[tokens * hidden];
+            }
+
+            if (Ffn.Length < tokens * ffn)
+            {
+                Ffn = new float[tokens * ffn];
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+// Architecture selection from config.json (docs/models.md): jina-v3 (rotary, LoRA tasks) or a BERT-family
+// sentence-transformers model (absolute positions), with the pipeline settings each brings.
+using System.Text.Json;
+using JinaEmbed.Checkpoints;
+using JinaEmbed.Compute;
+using JinaEmbed.Embedding;
+
+namespace JinaEmbed.Models;
+
+/// <summary>Loads the encoder a model folder declares.</summary>
+public static class ModelLoader
+{
+    /// <summary>Architecture name of jina-embeddings-v3.</summary>
+    public const string JinaV3 = "jina-v3";
+
+    /// <summary>Architecture name of BERT-family encoders.</summary>
+    public const string Bert = "bert";
+
+    /// <summary>Which architecture config.json in <paramref name="directory"/> declares.</summary>
+    /// <exception cref="CheckpointException">config.json is missing, malformed, or names an unsupported model type.</exception>
+    public static string DetectArchitecture(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string path = Path.Combine(directory, "config.json");
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"Config {path} is not well-formed JSON: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"Cannot read config {path}: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new CheckpointException($"Config {path} is not a JSON object.");
+            }
+
+            string? Text(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var architectures = root.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array
+                ? a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
+                : [];
+
+            // jina-v3's XLMRobertaFlashConfig: rotary positions and LoRA tasks mark it whatever model_type says.
+            if (Text("position_embedding_type") == "rotary" || root.TryGetProperty("lora_adaptations", out _)
+                || architectures.Any(n => n.StartsWith("XLMRoberta", StringComparison.Ordinal)))
+            {
+                return JinaV3;
+            }
+
+            string? modelType = Text("model_type");
+            if (modelType == "bert" || (modelType is null && architectures.Any(n => n.StartsWith("Bert", StringComparison.Ordinal))))
+            {
+                return Bert;
+            }
+
+            if (modelType is null)
+            {
+                return JinaV3;
+            }
+
+            throw new CheckpointException($"Config {path}: model_type '{modelType}' is not supported (jina-embeddings-v3 and bert are).");
+        }
+    }
+
+    /// <summary>Loads the encoder of a model folder and its pipeline settings.</summary>
+    /// <exception cref="CheckpointException">A file is missing or malformed, or the model is not supported.</exception>
+    public static LoadedModel Load(string directory, ComputeContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        context ??= new ComputeContext();
+        string folderName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        return DetectArchitecture(directory) == Bert ? LoadBert(directory, context, folderName) : LoadJinaV3(directory, context, folderName);
+    }
+
+    private static LoadedModel LoadJinaV3(string directory, ComputeContext context, string folderName)
+    {
+        var model = JinaV3Model.Load(directory, context);
+        var config = model.Config;
+        return new LoadedModel
+        {
+            Model = model,
+            Architecture = JinaV3,
+            Name = config.NameOrPath ?? folderName,
+            VocabularySize = config.VocabSize,
+            Tasks = config.LoraAdaptations.Select((t, i) => new EmbeddingTask(t, i, config.TaskInstructions.TryGetValue(t, out var p) ? p : "")).ToList(),
+            Pooling = PoolingMode.Mean,
+            Normalize = true,
+            MatryoshkaDimensions = config.MatryoshkaDimensions,
+            WeightDataType = DataTypeName(model.Weights.DataType),
+            Context = context,
+        };
+    }
+
+    private static LoadedModel LoadBert(string directory, ComputeContext context, string folderName)
+    {
+        // Read the small sentence-transformers files first so an unsupported pipeline fails before mapping weights.
+        var st = SentenceTransformersConfig.Load(directory);
+        var model = BertModel.Load(directory, context, st.MaxSequenceLength);
+        var config = model.Config;
+        var tasks = st.Prompts.Select(p => new EmbeddingTask(p.Key, -1, p.Value)).ToList();
+        return new LoadedModel
+        {
+            Model = model,
+            Architecture = Bert,
+            Name = config.NameOrPath ?? folderName,
+            VocabularySize = config.VocabSize,
+            Tasks = tasks,
+            DefaultTask = st.DefaultPromptName is { } name ? tasks.First(t => t.Name == name) : EmbeddingTask.None,
+            Pooling = st.Pooling,
+            Normalize = st.Normalize,
+            WeightDataType = DataTypeName(model.Weights.DataType),
+            Context = context,
+        };
+    }
+
+    private static string DataTypeName(TensorDataType type) => type switch
+    {
+        TensorDataType.BFloat16 => "BF16",
+        TensorDataType.Float16 => "F16",
+        _ => "F32",
+    };
+}

@@ -16,6 +16,7 @@ done
 ls -l "$out"
 # The library package must carry its README, XML docs and a symbols package.
 lib=$(ls "$out"/JinaEmbed.[0-9]*.nupkg | grep -v snupkg | head -n 1)
-unzip -l "$lib" | grep -q 'README.md' || { echo "pack: README.md missing from $lib" >&2; exit 1; }
-unzip -l "$lib" | grep -q 'lib/net10.0/JinaEmbed.xml' || { echo "pack: XML docs missing from $lib" >&2; exit 1; }
+listing=$(unzip -l "$lib")  # captured first: grep -q on a pipe would SIGPIPE unzip under pipefail
+grep -q 'README.md' <<<"$listing" || { echo "pack: README.md missing from $lib" >&2; exit 1; }
+grep -q 'lib/net10.0/JinaEmbed.xml' <<<"$listing" || { echo "pack: XML docs missing from $lib" >&2; exit 1; }
 ls "$out"/JinaEmbed.[0-9]*.snupkg >/dev/null || { echo "pack: symbols package missing" >&2; exit 1; }

@@ -5,43 +5,38 @@ using JinaEmbed.Tokenization;
 
 namespace JinaEmbed.Server;
 
-/// <summary>Adapts an <see cref="Embedder"/> to what the endpoints need.</summary>
+/// <summary>Adapts an <see cref="Embedder"/> to what the endpoints need; its scheduler uses the server's limits.</summary>
 internal sealed class EmbedderBackend : IEmbeddingBackend
 {
     private readonly Embedder embedder;
-    private readonly ModelFolderInfo info;
-    private readonly ScheduledEmbedding scheduled;
+    private readonly ModelFolderInfo folder;
 
-    public EmbedderBackend(Embedder embedder, ModelFolderInfo info, ServerOptions options)
+    public EmbedderBackend(Embedder embedder, ModelFolderInfo folder, ServerOptions options)
     {
         this.embedder = embedder;
-        this.info = info;
-        Scheduler = new BatchScheduler(embedder.Model, ToSchedulerOptions(options));
-        scheduled = new ScheduledEmbedding(text => embedder.Tokenizer.Encode(text), info.Resolve, embedder.Tokenizer.VocabularySize, embedder.Model.HiddenSize, embedder.Model.MaxSequenceLength, Scheduler, options.LateChunkingOverlap);
-        Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        this.folder = folder;
+        Scheduler = embedder.StartScheduler(ToSchedulerOptions(options), new LateChunkingOptions { Overlap = options.LateChunkingOverlap });
+        var info = embedder.Info;
+        Tasks = info.Tasks.Select((name, index) => new ModelTask(name, index, info.TaskPrompts.TryGetValue(name, out var prompt) ? prompt : string.Empty)).ToArray();
     }
 
-    public string ModelName => info.Name;
+    public string ModelName => folder.Name;
 
-    public string? Revision => info.Revision;
+    public string? Revision => folder.Revision;
 
-    public int HiddenSize => embedder.Model.HiddenSize;
+    public int HiddenSize => embedder.Info.HiddenSize;
 
-    public int MaxTokens => embedder.Model.MaxSequenceLength;
+    public int MaxTokens => embedder.Info.MaxTokens;
 
     public int VocabularySize => embedder.Tokenizer.VocabularySize;
 
-    public IReadOnlyList<ModelTask> Tasks => info.Tasks;
+    public IReadOnlyList<ModelTask> Tasks { get; }
 
-    public string WeightType => info.WeightType;
+    public string WeightType => embedder.Info.WeightDataType;
 
-    public int Threads { get; }
+    public int Threads => embedder.Threads;
 
     public BatchScheduler Scheduler { get; }
-
-    public Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken) => scheduled.EmbedAsync(request, cancellationToken);
-
-    public TokenizerEncoding Tokenize(string text, bool addSpecialTokens) => embedder.Tokenizer.Encode(text, addSpecialTokens);
 
     /// <summary>The server's batching limits as the library's scheduler options.</summary>
     public static SchedulerOptions ToSchedulerOptions(ServerOptions options) => new()
@@ -52,9 +47,10 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
         MaxRequestTokens = options.MaxTokensPerRequest,
     };
 
-    public void Dispose()
-    {
-        Scheduler.Dispose();
-        embedder.Dispose();
-    }
+    public Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken) => embedder.EmbedAsync(request, cancellationToken);
+
+    public TokenizerEncoding Tokenize(string text, bool addSpecialTokens) => embedder.Tokenizer.Encode(text, addSpecialTokens, int.MaxValue);
+
+    /// <summary>Stops the scheduler (queued work finishes) and releases the model.</summary>
+    public void Dispose() => embedder.Dispose();
 }

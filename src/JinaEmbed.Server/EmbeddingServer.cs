@@ -52,9 +52,8 @@ public sealed class EmbeddingServer : IAsyncDisposable
             () =>
             {
                 var directory = ModelSource.ResolveAsync(model, HubOptions.FromEnvironment()).GetAwaiter().GetResult();
-                var info = ModelFolderInfo.Read(directory);
                 var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = options.MaxBatchTokens });
-                return new EmbedderBackend(embedder, info, options);
+                return new EmbedderBackend(embedder, ModelFolderInfo.FromPath(directory), options);
             },
             cancellationToken);
     }

@@ -121,7 +121,7 @@ public class BadInputTests : IClassFixture<BadInputServerFixture>
         string longText = string.Join(' ', Enumerable.Repeat("word", 70));
         using var response = await server.PostAsync("/v1/embeddings", $$"""{"input": ["short", "{{longText}}"]}""");
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
-        Assert.Equal("input[1] has 72 tokens; the maximum is 64 (set truncate=true to cut it)", error.GetProperty("message").GetString());
+        Assert.StartsWith("input[1] has 72 tokens; the maximum is 64", error.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -13,31 +13,27 @@ internal sealed class ToyBackend : IEmbeddingBackend
     public const int LateChunkingOverlap = 16;
 
     private readonly ScheduledEmbedding scheduled;
-    private readonly ModelFolderInfo info;
 
     public ToyBackend(ServerOptions options, ToyEncoderModel? model = null)
     {
         Model = model ?? new ToyEncoderModel();
-        info = new ModelFolderInfo(
-            "toy-model",
-            "rev-1",
-            "float32",
-            [
-                new ModelTask("retrieval.query", 0, "Represent the query for retrieving evidence documents: "),
-                new ModelTask("retrieval.passage", 1, "Represent the document for retrieval: "),
-                new ModelTask("separation", 2, string.Empty),
-                new ModelTask("classification", 3, string.Empty),
-                new ModelTask("text-matching", 4, string.Empty),
-            ]);
+        Tasks =
+        [
+            new ModelTask("retrieval.query", 0, "Represent the query for retrieving evidence documents: "),
+            new ModelTask("retrieval.passage", 1, "Represent the document for retrieval: "),
+            new ModelTask("separation", 2, string.Empty),
+            new ModelTask("classification", 3, string.Empty),
+            new ModelTask("text-matching", 4, string.Empty),
+        ];
         Scheduler = new BatchScheduler(Model, EmbedderBackend.ToSchedulerOptions(options));
-        scheduled = new ScheduledEmbedding(text => Encode(text, true), info.Resolve, Vocabulary, Model.HiddenSize, Model.MaxSequenceLength, Scheduler, LateChunkingOverlap);
+        scheduled = new ScheduledEmbedding(ResolveTask, Prepare, PlanLateChunks, Model.HiddenSize, Scheduler);
     }
 
     public ToyEncoderModel Model { get; }
 
-    public string ModelName => info.Name;
+    public string ModelName => "toy-model";
 
-    public string? Revision => info.Revision;
+    public string? Revision => "rev-1";
 
     public int HiddenSize => Model.HiddenSize;
 
@@ -45,9 +41,9 @@ internal sealed class ToyBackend : IEmbeddingBackend
 
     public int VocabularySize => Vocabulary;
 
-    public IReadOnlyList<ModelTask> Tasks => info.Tasks;
+    public IReadOnlyList<ModelTask> Tasks { get; }
 
-    public string WeightType => info.WeightType;
+    public string WeightType => "F32";
 
     public int Threads => 1;
 
@@ -105,6 +101,54 @@ internal sealed class ToyBackend : IEmbeddingBackend
         }
 
         return new TokenizerEncoding([.. ids], [.. tokens], [.. offsets], [.. special]);
+    }
+
+    /// <summary>The toy's own task table, as the library resolves tasks: null / none = base model.</summary>
+    public EmbeddingTask ResolveTask(string? name)
+    {
+        if (name is null or "none")
+        {
+            return EmbeddingTask.None;
+        }
+
+        var task = Tasks.FirstOrDefault(t => t.Name == name) ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidTask, $"Unknown task '{name}'.", "task");
+        return new EmbeddingTask(task.Name, task.Adapter, task.Prompt);
+    }
+
+    /// <summary>Prompt + toy tokens, or validated ids; over the context: refused, or cut keeping the last token.</summary>
+    internal PreparedSequence Prepare(EmbeddingInput item, int index, EmbeddingTask task, bool truncate)
+    {
+        var ids = item.TokenIds ?? Encode(task.Prompt + item.Text, true).Ids;
+        if (ids.Length == 0 || ids.Any(id => id < 0 || id >= Vocabulary))
+        {
+            throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{index}] has bad token ids.", "input");
+        }
+
+        if (ids.Length > MaxTokens)
+        {
+            if (!truncate)
+            {
+                throw new EmbeddingException(EmbeddingErrorKind.ContextLengthExceeded, $"input[{index}] has {ids.Length} tokens; the maximum is {MaxTokens} (set truncate to cut it).", "input");
+            }
+
+            var cut = ids[..MaxTokens];
+            cut[^1] = ids[^1];
+            ids = cut;
+        }
+
+        return new PreparedSequence(ids, task.Adapter);
+    }
+
+    /// <summary>The library's late-chunking spans and plan over toy tokens, with toy-sized windows.</summary>
+    internal LateChunkingPlan PlanLateChunks(IReadOnlyList<string> chunks, EmbedOptions options)
+    {
+        var task = ResolveTask(options.Task);
+        var (document, ranges) = LateChunking.Join(chunks);
+        var encoding = Encode(task.Prompt + document, true);
+        var shifted = ranges.Select(r => r is { } v ? ((int, int)?)(v.Start + task.Prompt.Length, v.End + task.Prompt.Length) : null).ToArray();
+        var spans = LateChunking.Spans(encoding, shifted);
+        int dimensions = Matryoshka.Resolve(options.Dimensions, HiddenSize);
+        return new LateChunkingPlan(encoding.Ids, task.Adapter, spans, MaxTokens, LateChunkingOverlap, HiddenSize, dimensions, options.Normalize);
     }
 
     public Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken) => scheduled.EmbedAsync(request, cancellationToken);

@@ -1,13 +1,113 @@
+// `jinaembed embed`: texts (lines, JSONL, a CSV column; a file or stdin) → vectors (JSONL, .npy or CSV; a file or
+// stdout), in input order, through the library's Embedder and its batch scheduler (issues #3 and #7).
 using System.CommandLine;
+using JinaEmbed.Cli.Hosting;
+using JinaEmbed.Cli.IO;
+using JinaEmbed.Cli.Progress;
+using JinaEmbed.Embedding;
+using JinaEmbed.Hub;
 
 namespace JinaEmbed.Cli.Commands;
 
-/// <summary><c>jinaembed embed</c> (issue #3).</summary>
+/// <summary><c>jinaembed embed</c> (issues #3, #7).</summary>
 internal static class EmbedCommand
 {
     public static Command Create()
     {
-        var command = new Command("embed", "Embed texts into vectors (JSONL out).");
+        var command = new Command("embed", "Embed texts (lines, JSONL or a CSV column) into vectors (JSONL, .npy or CSV), in input order.");
+        var model = new ModelOptions();
+        model.AddTo(command);
+        var input = new Option<string?>("--input", "-i") { Description = "Input file (default: stdin)", HelpName = "file" };
+        var inputFormat = new Option<InputFormat?>("--input-format") { Description = "text (one per line), jsonl (a string, {\"text\": ...} or {\"input_ids\": [...]} per line) or csv (default: from the file extension, else text)" };
+        var field = new Option<string>("--field") { Description = "JSONL: the field holding the text", DefaultValueFactory = _ => "text" };
+        var column = new Option<string>("--column") { Description = "CSV: the column holding the text (header name or 0-based number)", DefaultValueFactory = _ => "text" };
+        var output = new Option<string?>("--output", "-o") { Description = "Output file (default: stdout; .npy needs a file)", HelpName = "file" };
+        var outputFormat = new Option<OutputFormat?>("--output-format") { Description = "jsonl, npy or csv (default: from the file extension, else jsonl)" };
+        var task = new Option<string>("--task", "-t")
+        {
+            Description = "retrieval.query, retrieval.passage, separation, classification, text-matching, or none (base model, no prompt)",
+            DefaultValueFactory = _ => "text-matching", // the server's default too, so both give the same vectors
+        };
+        var dimensions = new Option<int?>("--dimensions", "-d") { Description = "Matryoshka size: keep the first N dimensions (then re-normalise)" };
+        var lateChunking = new Option<bool>("--late-chunking") { Description = "The inputs are chunks of one document: encode them together, one vector per chunk" };
+        var batchTokens = new Option<int?>("--batch-tokens") { Description = "Token budget of one forward pass (default 16384): larger is faster, smaller uses less memory" };
+        var truncate = new Option<bool>("--truncate") { Description = "Cut inputs longer than the model's maximum instead of failing" };
+        var noNormalize = new Option<bool>("--no-normalize") { Description = "Do not L2-normalise the vectors" };
+        var threads = new Option<int?>("--threads") { Description = "Compute threads (default: one per core)" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output" };
+        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, lateChunking, batchTokens, truncate, noNormalize, threads, quiet])
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            try
+            {
+                var inputPath = parse.GetValue(input) is { } i && i != "-" ? i : null;
+                var outputPath = parse.GetValue(output) is { } o && o != "-" ? o : null;
+                var inFormat = parse.GetValue(inputFormat) ?? TextInput.FromExtension(inputPath);
+                var outFormat = parse.GetValue(outputFormat) ?? VectorWriter.FromExtension(outputPath);
+                if (outFormat == OutputFormat.Npy && outputPath == null)
+                {
+                    error.WriteLine("error: .npy output needs a file: pass --output vectors.npy.");
+                    return ExitCodes.Usage;
+                }
+
+                var quietRun = parse.GetValue(quiet);
+                var directory = await model.ResolveAsync(parse, quietRun, cancellationToken).ConfigureAwait(false);
+                var embedderOptions = new EmbedderOptions { Threads = parse.GetValue(threads) ?? 0 };
+                if (parse.GetValue(batchTokens) is int batchBudget)
+                {
+                    embedderOptions = embedderOptions with { MaxBatchTokens = batchBudget };
+                }
+
+                using var embedder = Embedder.Load(directory, embedderOptions);
+                var options = new EmbedOptions
+                {
+                    Task = parse.GetValue(task),
+                    Dimensions = parse.GetValue(dimensions),
+                    Normalize = !parse.GetValue(noNormalize),
+                    Truncate = parse.GetValue(truncate),
+                    LateChunking = parse.GetValue(lateChunking),
+                };
+
+                // A file of lines or JSONL is counted first (cheap), so the progress bar can show % and ETA.
+                long? total = inputPath != null && inFormat != InputFormat.Csv ? CountItems(inputPath, inFormat) : null;
+                using var reader = inputPath != null ? new StreamReader(inputPath) : new StreamReader(Console.OpenStandardInput());
+                await using var stream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
+                await using var writer = VectorWriter.Create(outFormat, stream);
+                var progress = quietRun ? null : new EmbedProgress(ProgressRenderer.For(error), total);
+                // Requests of 64 items, enough of them in flight that the scheduler's batches fill its token budget.
+                var pipeline = new EmbedPipeline(embedder.EmbedAsync, options)
+                {
+                    ItemsPerRequest = 64,
+                    RequestsInFlight = Math.Clamp(embedder.Options.MaxBatchTokens / (64 * 8), 2, 64),
+                };
+                var (items, tokens) = await pipeline.RunAsync(TextInput.ReadInputs(reader, inFormat, inFormat == InputFormat.Csv ? parse.GetValue(column)! : parse.GetValue(field)!), writer, progress, cancellationToken).ConfigureAwait(false);
+                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                progress?.Finish(items, tokens);
+                return ExitCodes.Success;
+            }
+            catch (HubException e)
+            {
+                return ExitCodes.Report(e, error);
+            }
+            catch (EmbeddingException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        });
         return command;
     }
+
+    private static long CountItems(string path, InputFormat format) =>
+        File.ReadLines(path).LongCount(line => format == InputFormat.Text || !string.IsNullOrWhiteSpace(line));
 }

@@ -34,7 +34,7 @@ internal static class InfoCommand
             {
                 return ExitCodes.Report(e, parse.InvocationConfiguration.Error);
             }
-            catch (Exception e) when (e is InvalidDataException or JsonException or IOException)
+            catch (Exception e) when (e is InvalidDataException or JsonException or IOException or JinaEmbed.Checkpoints.CheckpointException)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Failure;

@@ -31,19 +31,7 @@ internal static class ServeCommand
         hub.AddHubOptionsTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
-            var options = ServerConfiguration.Load(overrides: new Dictionary<string, string?>
-            {
-                [nameof(ServerOptions.Model)] = parse.GetValue(model),
-                [nameof(ServerOptions.Host)] = parse.GetValue(host),
-                [nameof(ServerOptions.Port)] = Text(parse.GetValue(port)),
-                [nameof(ServerOptions.ApiKey)] = parse.GetValue(apiKey),
-                [nameof(ServerOptions.Threads)] = Text(parse.GetValue(threads)),
-                [nameof(ServerOptions.DefaultTask)] = parse.GetValue(defaultTask),
-                [nameof(ServerOptions.MaxBatchTokens)] = Text(parse.GetValue(maxBatchTokens)),
-                [nameof(ServerOptions.QueueCapacity)] = Text(parse.GetValue(queueCapacity)),
-                [nameof(ServerOptions.ModelName)] = parse.GetValue(modelName),
-            });
+            var options = ToOptions(parse, model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName);
             if (string.IsNullOrEmpty(options.Model))
             {
                 options.Model = ModelSource.DefaultModel;
@@ -82,5 +70,23 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Flags over appsettings.json and JINAEMBED_* (a flag left out keeps the configured value).</summary>
+    internal static ServerOptions ToOptions(ParseResult parse, Option<string?> model, Option<string?> host, Option<int?> port, Option<string?> apiKey, Option<int?> threads, Option<string?> defaultTask, Option<int?> maxBatchTokens, Option<int?> queueCapacity, Option<string?> modelName)
+    {
+        static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+        return ServerConfiguration.Load(overrides: new Dictionary<string, string?>
+        {
+            [nameof(ServerOptions.Model)] = parse.GetValue(model),
+            [nameof(ServerOptions.Host)] = parse.GetValue(host),
+            [nameof(ServerOptions.Port)] = Text(parse.GetValue(port)),
+            [nameof(ServerOptions.ApiKey)] = parse.GetValue(apiKey),
+            [nameof(ServerOptions.Threads)] = Text(parse.GetValue(threads)),
+            [nameof(ServerOptions.DefaultTask)] = parse.GetValue(defaultTask),
+            [nameof(ServerOptions.MaxBatchTokens)] = Text(parse.GetValue(maxBatchTokens)),
+            [nameof(ServerOptions.QueueCapacity)] = Text(parse.GetValue(queueCapacity)),
+            [nameof(ServerOptions.ModelName)] = parse.GetValue(modelName),
+        });
     }
 }

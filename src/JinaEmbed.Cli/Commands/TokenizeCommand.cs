@@ -2,6 +2,8 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using JinaEmbed.Cli.Hosting;
+using JinaEmbed.Hub;
 using JinaEmbed.Tokenization;
 
 namespace JinaEmbed.Cli.Commands;
@@ -13,8 +15,7 @@ internal static class TokenizeCommand
     {
         var tokenizerOption = new Option<string>("--tokenizer")
         {
-            Description = "Path to a Hugging Face tokenizer.json (or a folder containing one).",
-            Required = true,
+            Description = "Path to a Hugging Face tokenizer.json (or a folder containing one); default: the --model's.",
         };
         var noSpecialOption = new Option<bool>("--no-special-tokens")
         {
@@ -28,9 +29,24 @@ internal static class TokenizeCommand
         command.Options.Add(tokenizerOption);
         command.Options.Add(noSpecialOption);
         command.Options.Add(maxLengthOption);
-        command.SetAction(parse =>
+        var model = new ModelOptions();
+        model.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var path = parse.GetValue(tokenizerOption)!;
+            var path = parse.GetValue(tokenizerOption);
+            if (path == null)
+            {
+                // --model (a folder or a hub id): only the tokenizer and the JSON configs are fetched, not the weights.
+                try
+                {
+                    path = await model.ResolveAsync(parse, quiet: false, cancellationToken, allowPatterns: ["*.json"]);
+                }
+                catch (HubException e)
+                {
+                    return ExitCodes.Report(e, parse.InvocationConfiguration.Error);
+                }
+            }
+
             if (Directory.Exists(path))
             {
                 path = Path.Combine(path, "tokenizer.json");

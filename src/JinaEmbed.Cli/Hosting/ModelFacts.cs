@@ -1,8 +1,8 @@
 // The facts `jinaembed info` prints, read from a model folder: config.json (spec §1.3), the sentence-transformers
 // files (§1.4), the README's front matter (model card) and the safetensors header (§1.7) for sizes and memory.
-using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using JinaEmbed.Checkpoints;
 
 namespace JinaEmbed.Cli.Hosting;
 
@@ -121,40 +121,26 @@ internal sealed record ModelFacts
             .Select(ReadSafetensorsHeader)
             .ToList();
 
-    // safetensors: 8-byte little-endian header length, then JSON name → {dtype, shape, data_offsets} (spec §1.7).
+    // Only the header is read (the data is memory-mapped, never touched): names, dtypes and shapes (spec §1.7).
     private static WeightFile ReadSafetensorsHeader(string path)
     {
-        using var stream = File.OpenRead(path);
-        Span<byte> lengthBytes = stackalloc byte[8];
-        stream.ReadExactly(lengthBytes);
-        var length = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
-        if (length > 100_000_000 || (long)length > stream.Length - 8)
-        {
-            throw new InvalidDataException($"{path}: the safetensors header length {length} is not plausible.");
-        }
-
-        var header = new byte[length];
-        stream.ReadExactly(header);
-        using var json = JsonDocument.Parse(header);
-        long parameters = 0, lora = 0;
-        var tensors = 0;
-        var types = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var tensor in json.RootElement.EnumerateObject())
-        {
-            if (tensor.Name == "__metadata__")
-            {
-                continue;
-            }
-
-            var count = tensor.Value.GetProperty("shape").EnumerateArray().Aggregate(1L, (product, d) => product * d.GetInt64());
-            parameters += count;
-            lora += tensor.Name.Contains("lora_", StringComparison.Ordinal) ? count : 0;
-            tensors++;
-            types.Add(tensor.Value.GetProperty("dtype").GetString() ?? "?");
-        }
-
-        return new WeightFile(Path.GetFileName(path), stream.Length, string.Join("+", types), parameters, lora, tensors);
+        using var file = SafetensorsFile.Open(path);
+        var tensors = file.Tensors.Values;
+        return new WeightFile(
+            Path.GetFileName(path),
+            new FileInfo(path).Length,
+            string.Join("+", tensors.Select(t => DataTypeName(t.DataType)).Distinct().Order(StringComparer.Ordinal)),
+            tensors.Sum(t => t.ElementCount),
+            tensors.Where(t => t.Name.Contains("lora_", StringComparison.Ordinal)).Sum(t => t.ElementCount),
+            file.Tensors.Count);
     }
+
+    private static string DataTypeName(TensorDataType type) => type switch
+    {
+        TensorDataType.BFloat16 => "BF16",
+        TensorDataType.Float16 => "F16",
+        _ => "F32",
+    };
 
     private static JsonNode? ReadJson(string path) => File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) : null;
 

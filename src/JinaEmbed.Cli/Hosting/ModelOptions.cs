@@ -82,11 +82,18 @@ internal sealed class ModelOptions
     }
 
     /// <summary>The model directory: the local folder, or the hub snapshot (downloaded with progress on stderr when missing).</summary>
-    public async Task<string> ResolveAsync(ParseResult parse, bool quiet, CancellationToken cancellationToken, string? model = null)
+    /// <param name="allowPatterns">Hub files to fetch when fewer than the whole model are needed (tokenize: the JSON files).</param>
+    public async Task<string> ResolveAsync(ParseResult parse, bool quiet, CancellationToken cancellationToken, string? model = null, IReadOnlyList<string>? allowPatterns = null)
     {
         model ??= parse.GetValue(Model)!;
         var progress = quiet ? null : new DownloadProgress(ProgressRenderer.For(parse.InvocationConfiguration.Error));
-        var directory = await ModelSource.ResolveAsync(model, HubOptions(parse), progress, cancellationToken).ConfigureAwait(false);
+        var options = HubOptions(parse);
+        if (allowPatterns != null)
+        {
+            options = options with { AllowPatterns = allowPatterns };
+        }
+
+        var directory = await ModelSource.ResolveAsync(model, options, progress, cancellationToken).ConfigureAwait(false);
         progress?.Finish(directory);
         return directory;
     }

@@ -18,13 +18,17 @@ internal sealed class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Ta
 
     /// <summary>Embeds every text and writes one vector per text; returns the item and token counts.</summary>
     /// <exception cref="EmbeddingException">The library refused an item (too long without truncation, bad task, …).</exception>
-    public async Task<(long Items, long Tokens)> RunAsync(IEnumerable<string> texts, VectorWriter writer, EmbedProgress? progress, CancellationToken cancellationToken)
+    public Task<(long Items, long Tokens)> RunAsync(IEnumerable<string> texts, VectorWriter writer, EmbedProgress? progress, CancellationToken cancellationToken) =>
+        RunAsync(texts.Select(EmbeddingInput.FromText), writer, progress, cancellationToken);
+
+    /// <summary>Embeds every input (text or token ids) and writes one vector per input; returns the item and token counts.</summary>
+    public async Task<(long Items, long Tokens)> RunAsync(IEnumerable<EmbeddingInput> inputs, VectorWriter writer, EmbedProgress? progress, CancellationToken cancellationToken)
     {
         long items = 0, tokens = 0;
         if (options.LateChunking)
         {
             // The inputs are the chunks of one document: one request, so every chunk sees the whole context.
-            var chunks = texts.Select(EmbeddingInput.FromText).ToList();
+            var chunks = inputs.ToList();
             if (chunks.Count > 0)
             {
                 var result = await embed(new EmbeddingRequest(chunks, options), cancellationToken).ConfigureAwait(false);
@@ -36,9 +40,9 @@ internal sealed class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Ta
 
         var inFlight = new Queue<Task<EmbeddingResult>>();
         var chunk = new List<EmbeddingInput>(ItemsPerRequest);
-        foreach (var text in texts)
+        foreach (var input in inputs)
         {
-            chunk.Add(EmbeddingInput.FromText(text));
+            chunk.Add(input);
             if (chunk.Count == ItemsPerRequest)
             {
                 await SubmitAsync().ConfigureAwait(false);

@@ -1,5 +1,6 @@
 // Reads the texts of `jinaembed embed` from lines, JSONL or a CSV column, streaming and in order (issue #7).
 using System.Text.Json;
+using JinaEmbed.Embedding;
 
 namespace JinaEmbed.Cli.IO;
 
@@ -8,11 +9,16 @@ internal static class TextInput
     /// <summary>The texts of the input, in order.</summary>
     /// <param name="field">JSONL: the object field holding the text. CSV: the header name, or a 0-based column number.</param>
     /// <exception cref="InvalidDataException">A line or record that does not hold a text, named by its line/record number.</exception>
-    public static IEnumerable<string> Read(TextReader reader, InputFormat format, string field = "text") => format switch
+    public static IEnumerable<string> Read(TextReader reader, InputFormat format, string field = "text") =>
+        ReadInputs(reader, format, field).Select((input, i) => input.Text ?? throw new InvalidDataException($"Item {i + 1} holds token ids where a text is expected."));
+
+    /// <summary>The inputs, in order: texts, or (JSONL objects with an <c>input_ids</c> integer array) pre-tokenized ids.</summary>
+    /// <exception cref="InvalidDataException">A line or record that holds neither, named by its line/record number.</exception>
+    public static IEnumerable<EmbeddingInput> ReadInputs(TextReader reader, InputFormat format, string field = "text") => format switch
     {
-        InputFormat.Text => ReadLines(reader),
+        InputFormat.Text => ReadLines(reader).Select(EmbeddingInput.FromText),
         InputFormat.Jsonl => ReadJsonl(reader, field),
-        InputFormat.Csv => ReadCsv(reader, field),
+        InputFormat.Csv => ReadCsv(reader, field).Select(EmbeddingInput.FromText),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
@@ -32,7 +38,7 @@ internal static class TextInput
         }
     }
 
-    private static IEnumerable<string> ReadJsonl(TextReader reader, string field)
+    private static IEnumerable<EmbeddingInput> ReadJsonl(TextReader reader, string field)
     {
         var number = 0;
         for (var line = reader.ReadLine(); line != null; line = reader.ReadLine())
@@ -44,10 +50,17 @@ internal static class TextInput
             }
 
             string? text;
+            int[]? ids = null;
             try
             {
                 using var json = JsonDocument.Parse(line);
                 var root = json.RootElement;
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("input_ids", out var idArray) && idArray.ValueKind == JsonValueKind.Array)
+                {
+                    // Pre-tokenized input: used as is (no prompt, no special tokens added).
+                    ids = idArray.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+                }
+
                 text = root.ValueKind switch
                 {
                     JsonValueKind.String => root.GetString(),
@@ -55,12 +68,18 @@ internal static class TextInput
                     _ => null,
                 };
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
             {
-                throw new InvalidDataException($"JSONL line {number} is not valid JSON: {e.Message}", e);
+                throw new InvalidDataException($"JSONL line {number} is not valid JSON input: {e.Message}", e);
             }
 
-            yield return text ?? throw new InvalidDataException($"JSONL line {number} has no string field \"{field}\" (use --field to name it).");
+            if (ids != null)
+            {
+                yield return EmbeddingInput.FromTokenIds(ids);
+                continue;
+            }
+
+            yield return text != null ? EmbeddingInput.FromText(text) : throw new InvalidDataException($"JSONL line {number} has no string field \"{field}\" (use --field to name it) nor \"input_ids\".");
         }
     }
 

@@ -10,6 +10,23 @@ internal static unsafe class GemmDriver
     private const int MBlock = 96; // a multiple of every kernel's row count (8, 6, 4)
     private const int MaxChunkPanels = 16;
 
+    /// <summary>The fp32-panel micro-kernel of a tier and its row count (reused by attention).</summary>
+    public static delegate*<float*, nint, int, byte*, float*, nint, int, int, float*, bool, void> Float32Kernel(IsaTier tier, out int rows)
+    {
+        switch (tier)
+        {
+            case IsaTier.Avx512:
+                rows = GemmKernelAvx512.Rows;
+                return &GemmKernelAvx512.Run<Float32Panel>;
+            case IsaTier.Avx2:
+                rows = GemmKernelAvx2.Rows;
+                return &GemmKernelAvx2.Run<Float32Panel>;
+            default:
+                rows = GemmKernelPortable.Rows;
+                return &GemmKernelPortable.Run<Float32Panel>;
+        }
+    }
+
     public static void Run(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> y, ComputeContext context)
     {
         int n = w.Rows, k = w.Columns;

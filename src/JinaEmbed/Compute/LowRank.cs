@@ -33,10 +33,32 @@ public static class LowRank
                     t[r] = Dot(xr, aSpan.Slice(r * inDim, inDim)) * scale;
                 }
 
+                // One pass over the output row for all r (issue #4): y is read and written once, not r times.
                 var yr = y.AsSpan(row * outDim, outDim);
-                for (int r = 0; r < rank; r++)
+                int j = 0;
+                if (Vector.IsHardwareAccelerated)
                 {
-                    Axpy(t[r], btSpan.Slice(r * outDim, outDim), yr);
+                    for (; j + Vector<float>.Count <= outDim; j += Vector<float>.Count)
+                    {
+                        var sum = Vector.LoadUnsafe(ref yr[j]);
+                        for (int r = 0; r < rank; r++)
+                        {
+                            sum = Vector.FusedMultiplyAdd(new Vector<float>(t[r]), Vector.LoadUnsafe(ref MemoryMarshal.GetReference(btSpan), (nuint)((r * outDim) + j)), sum);
+                        }
+
+                        sum.StoreUnsafe(ref yr[j]);
+                    }
+                }
+
+                for (; j < outDim; j++)
+                {
+                    float sum = yr[j];
+                    for (int r = 0; r < rank; r++)
+                    {
+                        sum += t[r] * btSpan[(r * outDim) + j];
+                    }
+
+                    yr[j] = sum;
                 }
             }
         });

@@ -108,8 +108,43 @@ public sealed partial class Embedder : IDisposable
         return Run(sequences, options);
     }
 
-    /// <summary>Unmaps the checkpoint.</summary>
-    public void Dispose() => _model.Dispose();
+    /// <summary>
+    /// Embeds a request synchronously: text and token-id items may be mixed; with late chunking every item must be text.
+    /// The result carries the vectors in order and the number of tokens run (prompt and special tokens included).
+    /// </summary>
+    /// <exception cref="EmbeddingException">Invalid input or options.</exception>
+    public EmbeddingResult Embed(EmbeddingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = request.Options;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        float[][] vectors;
+        int tokens;
+        if (options.LateChunking)
+        {
+            var chunks = request.Items.Select((item, i) => item.Text ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{i}]: late chunking needs text, not token ids.", "input")).ToList();
+            var plan = PlanLateChunks(chunks, options);
+            tokens = plan.TokenCount;
+            vectors = RunPlan(plan);
+        }
+        else
+        {
+            var task = ResolveTask(options.Task);
+            Matryoshka.Resolve(options.Dimensions, _model.HiddenSize);
+            var sequences = request.Items.Select((item, i) => Prepare(item, i, task, options.Truncate)).ToList();
+            tokens = sequences.Sum(s => s.Ids.Length);
+            vectors = Run(sequences, options);
+        }
+
+        return new EmbeddingResult(vectors, tokens, TimeSpan.Zero, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Stops the scheduler (if started), then unmaps the checkpoint.</summary>
+    public void Dispose()
+    {
+        StopScheduler();
+        _model.Dispose();
+    }
 
     /// <summary>Task name → adapter and prompt; throws InvalidTask for unknown names.</summary>
     internal EmbeddingTask ResolveTask(string? task) => EmbeddingTask.Resolve(_loaded.Tasks, task, _loaded.DefaultTask);

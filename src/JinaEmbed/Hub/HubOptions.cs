@@ -19,7 +19,10 @@ public sealed record HubOptions
     /// <summary>Bearer token (HF_TOKEN, else the token file); null sends no Authorization header.</summary>
     public string? Token { get; init; }
 
-    /// <summary>The hub cache folder that holds <c>models--org--name</c> (HF_HUB_CACHE, default $HF_HOME/hub).</summary>
+    /// <summary>
+    /// The hub cache folder that holds <c>models--org--name</c>: <see cref="FromEnvironment()"/> takes HF_HUB_CACHE, else
+    /// $HF_HOME/hub; a plain <c>new HubOptions()</c> uses ~/.cache/huggingface/hub.
+    /// </summary>
     public string CacheDirectory { get; init; } = Path.Combine(DefaultHome(_ => null), "hub");
 
     /// <summary>Use the cache only and never touch the network (HF_HUB_OFFLINE=1).</summary>

@@ -134,6 +134,47 @@ public sealed partial class Tokenizer
         return Padding is { FixedLength: { } fixedLength } pad ? Pad(encoding, fixedLength, pad) : encoding;
     }
 
+    /// <summary>Only the ids of <see cref="Encode(string, bool, int)"/>: no token strings, offsets or masks are built.</summary>
+    public int[] EncodeIds(string text, bool addSpecialTokens = true, int maxLength = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var scratch = EncodeScratch.Get();
+        var tokens = scratch.First;
+        EncodeSequence(text, tokens, scratch);
+        var template = addSpecialTokens && _postProcessor != null ? _postProcessor.Single : null;
+        var added = template == null ? 0 : _postProcessor!.AddedTokens(false);
+        if (maxLength != int.MaxValue && tokens.Count + added > maxLength)
+        {
+            tokens.Truncate(Math.Max(0, maxLength - added), Truncation?.FromLeft ?? false);
+        }
+
+        if (template == null)
+        {
+            return tokens.Ids.AsSpan(0, tokens.Count).ToArray();
+        }
+
+        var ids = new int[tokens.Count + added];
+        var n = 0;
+        foreach (var piece in template)
+        {
+            if (piece.IsSequence)
+            {
+                if (!piece.IsSecond)
+                {
+                    tokens.Ids.AsSpan(0, tokens.Count).CopyTo(ids.AsSpan(n));
+                    n += tokens.Count;
+                }
+
+                continue;
+            }
+
+            piece.Ids.CopyTo(ids, n);
+            n += piece.Ids.Length;
+        }
+
+        return ids;
+    }
+
     /// <summary>Encodes a pair of texts with the pair template, cut to <paramref name="maxLength"/> (longest first).</summary>
     public TokenizerEncoding EncodePair(string first, string second, bool addSpecialTokens = true, int? maxLength = null)
     {

@@ -75,6 +75,21 @@ public sealed class HubClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AllowPatterns_LimitTheFiles_AndTheRestFollowsLater()
+    {
+        var configsOnly = await DownloadAsync(Options() with { AllowPatterns = ["*.json"] });
+
+        Assert.True(File.Exists(Path.Combine(configsOnly, "tokenizer.json")));
+        Assert.False(File.Exists(Path.Combine(configsOnly, "model.safetensors")));
+        Assert.DoesNotContain(_server.FileRequests, r => r.Path.Contains("safetensors", StringComparison.Ordinal) || r.Path.Contains(_server.Etag("model.safetensors"), StringComparison.Ordinal));
+        Assert.False(new HubCache(_cache).TryGetSnapshot(Id, out _)); // no weights: not loadable offline
+
+        var full = await DownloadAsync();
+        Assert.Equal(configsOnly, full);
+        Assert.True(HubCache.IsLoadable(full));
+    }
+
+    [Fact]
     public async Task SecondRun_MakesNoFileRequests()
     {
         var first = await DownloadAsync();

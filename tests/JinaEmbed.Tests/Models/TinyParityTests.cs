@@ -5,10 +5,12 @@ using JinaEmbed.Models;
 
 namespace JinaEmbed.Tests.Models;
 
-public sealed class TinyParityTests(TinyFixture fixture) : IClassFixture<TinyFixture>
+public sealed class TinyParityTests(TinyFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IDisposable, IClassFixture<TinyFixture>
 {
     private const double StateTolerance = 1e-4;
     private const double PooledTolerance = 1e-5;
+    private double _stateMax;
+    private double _pooledMax;
 
     [Theory]
     [InlineData("BF16")]
@@ -22,13 +24,13 @@ public sealed class TinyParityTests(TinyFixture fixture) : IClassFixture<TinyFix
             string id = c.GetProperty("id").GetString()!;
             var ids = Parity.Ints(c.GetProperty("input_ids"));
             var states = model.Forward(EncoderBatch.FromSequences([ids], [Parity.TaskId(c) ?? -1]));
-            Parity.Within(states, Parity.Rows(c.GetProperty("last_hidden_state")), StateTolerance, $"{id} token states");
+            _stateMax = Math.Max(_stateMax, Parity.Within(states, Parity.Rows(c.GetProperty("last_hidden_state")), StateTolerance, $"{id} token states"));
             var mean = Pooling.Mean(states, h, 0, ids.Length);
-            Parity.Within(mean, Parity.Floats(c.GetProperty("unnormalized")), PooledTolerance, $"{id} mean");
-            Parity.Within(Matryoshka.Apply(mean, h, true), Parity.Floats(c.GetProperty("embedding")), PooledTolerance, $"{id} embedding");
+            _pooledMax = Math.Max(_pooledMax, Parity.Within(mean, Parity.Floats(c.GetProperty("unnormalized")), PooledTolerance, $"{id} mean"));
+            _pooledMax = Math.Max(_pooledMax, Parity.Within(Matryoshka.Apply(mean, h, true), Parity.Floats(c.GetProperty("embedding")), PooledTolerance, $"{id} embedding"));
             foreach (var m in c.GetProperty("matryoshka").EnumerateObject())
             {
-                Parity.Within(Matryoshka.Apply(mean, int.Parse(m.Name), true), Parity.Floats(m.Value), PooledTolerance, $"{id} matryoshka {m.Name}");
+                _pooledMax = Math.Max(_pooledMax, Parity.Within(Matryoshka.Apply(mean, int.Parse(m.Name), true), Parity.Floats(m.Value), PooledTolerance, $"{id} matryoshka {m.Name}"));
             }
 
             count++;
@@ -61,9 +63,9 @@ public sealed class TinyParityTests(TinyFixture fixture) : IClassFixture<TinyFix
             for (int r = 0; r < rows.Count; r++)
             {
                 int start = batch.SequenceStarts[r], end = batch.SequenceStarts[r + 1];
-                Parity.Within(states.AsSpan(start * h, (end - start) * h), Parity.Rows(expectedStates[r]), StateTolerance, $"{kind} row {r} states");
+                _stateMax = Math.Max(_stateMax, Parity.Within(states.AsSpan(start * h, (end - start) * h), Parity.Rows(expectedStates[r]), StateTolerance, $"{kind} row {r} states"));
                 var vector = Matryoshka.Apply(Pooling.Mean(states, h, start, end), h, true);
-                Parity.Within(vector, Parity.Floats(expectedEmbeddings[r]), PooledTolerance, $"{kind} row {r} embedding");
+                _pooledMax = Math.Max(_pooledMax, Parity.Within(vector, Parity.Floats(expectedEmbeddings[r]), PooledTolerance, $"{kind} row {r} embedding"));
             }
         }
     }
@@ -85,15 +87,15 @@ public sealed class TinyParityTests(TinyFixture fixture) : IClassFixture<TinyFix
             foreach (var row in c.GetProperty("token_states_rows").EnumerateObject())
             {
                 int t = int.Parse(row.Name);
-                Parity.Within(states.AsSpan(t * h, h), Parity.Floats(row.Value), StateTolerance, $"long row {t}");
+                _stateMax = Math.Max(_stateMax, Parity.Within(states.AsSpan(t * h, h), Parity.Floats(row.Value), StateTolerance, $"long row {t}"));
             }
 
             var mean = Pooling.Mean(states, h, 0, ids.Length);
-            Parity.Within(mean, Parity.Floats(c.GetProperty("unnormalized")), PooledTolerance, "long mean");
-            Parity.Within(Matryoshka.Apply(mean, h, true), Parity.Floats(c.GetProperty("embedding")), PooledTolerance, "long embedding");
+            _pooledMax = Math.Max(_pooledMax, Parity.Within(mean, Parity.Floats(c.GetProperty("unnormalized")), PooledTolerance, "long mean"));
+            _pooledMax = Math.Max(_pooledMax, Parity.Within(Matryoshka.Apply(mean, h, true), Parity.Floats(c.GetProperty("embedding")), PooledTolerance, "long embedding"));
             foreach (var m in c.GetProperty("matryoshka").EnumerateObject())
             {
-                Parity.Within(Matryoshka.Apply(mean, int.Parse(m.Name), true), Parity.Floats(m.Value), PooledTolerance, $"long matryoshka {m.Name}");
+                _pooledMax = Math.Max(_pooledMax, Parity.Within(Matryoshka.Apply(mean, int.Parse(m.Name), true), Parity.Floats(m.Value), PooledTolerance, $"long matryoshka {m.Name}"));
             }
         }
     }
@@ -105,4 +107,7 @@ public sealed class TinyParityTests(TinyFixture fixture) : IClassFixture<TinyFix
         var batch = EncoderBatch.FromSequences([Parity.Ints(c.GetProperty("input_ids"))], [Parity.TaskId(c)!.Value]);
         Assert.Equal(fixture.Bf16.Forward(batch), fixture.F32.Forward(batch));
     }
+
+    // Measured differences, for the record (dotnet test --logger "console;verbosity=detailed").
+    public void Dispose() => output.WriteLine($"max abs diff: token states {_stateMax:E2}, pooled {_pooledMax:E2}");
 }

@@ -43,4 +43,16 @@ public class ComponentTests
         Assert.Equal(3, e.Count);
         Assert.Equal([(0, 1), (1, 3), (3, 4)], e.Offsets);
     }
+
+    [Fact]
+    public void Bert_uses_hf_category_tables_for_newer_code_points()
+    {
+        // HF's BERT components classify with Unicode 9-era tables: U+0D00 (Mn since Unicode 10) is not stripped,
+        // U+0A76 (Po since Unicode 11) is not punctuation, U+05F7 (unassigned) is not removed by clean_text.
+        var t = Tokenizer.FromFile(Fixtures.Path("all-MiniLM-L6-v2", "tokenizer.json"));
+        Assert.Equal([100], t.Encode("u\u0D00", addSpecialTokens: false).Ids);
+        Assert.Equal(1, t.Encode("\u0A76\u0A05", addSpecialTokens: false).Count);
+        Assert.Equal([100], t.Encode("\u00FC\u05F7", addSpecialTokens: false).Ids);
+        Assert.Equal(t.Encode("u", addSpecialTokens: false).Ids, t.Encode("u\u0301", addSpecialTokens: false).Ids);
+    }
 }

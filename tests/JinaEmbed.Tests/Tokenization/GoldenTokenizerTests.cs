@@ -138,4 +138,20 @@ public class GoldenTokenizerTests
         Assert.Null(tokenizer.TokenToId("no such piece at all"));
         Assert.Null(tokenizer.IdToToken(123456));
     }
+
+    [Fact]
+    public void EncodeIds_equals_Encode_ids()
+    {
+        foreach (var variant in new[] { "A", "C" })
+        {
+            var tokenizer = GoldenCases.Variant(variant);
+            foreach (var c in GoldenCases.All)
+            {
+                var text = c.GetProperty("text").GetString()!;
+                Assert.Equal(tokenizer.Encode(text).Ids, tokenizer.EncodeIds(text));
+                Assert.Equal(tokenizer.Encode(text, false).Ids, tokenizer.EncodeIds(text, false));
+                Assert.Equal(tokenizer.Encode(text, true, 8).Ids, tokenizer.EncodeIds(text, true, 8));
+            }
+        }
+    }
 }

@@ -22,14 +22,27 @@ internal sealed class PieceTrie
     {
         var order = SortedOrder(keys);
 
-        // Upper bound on nodes: one per char of each key, plus the root.
-        long totalChars = 1;
+        // The sorted keys, copied into one buffer so that the build below reads memory in order.
+        long totalChars = 0;
         foreach (var i in order)
         {
             totalChars += keys[i].Length;
         }
 
-        var capacity = (int)Math.Min(totalChars, int.MaxValue - 1);
+        var buffer = new char[totalChars];
+        var offsets = new int[order.Length + 1];
+        var position = 0;
+        for (var k = 0; k < order.Length; k++)
+        {
+            offsets[k] = position;
+            keys[order[k]].CopyTo(buffer.AsSpan(position));
+            position += keys[order[k]].Length;
+        }
+
+        offsets[order.Length] = position;
+
+        // Upper bound on nodes: one per char of each key, plus the root.
+        var capacity = (int)Math.Min(totalChars + 1, int.MaxValue - 1);
         _label = new char[capacity];
         _value = new int[capacity];
         _firstChild = new int[capacity];
@@ -38,15 +51,17 @@ internal sealed class PieceTrie
         var used = 1;
 
         // Iterative build: a work item is (node, depth, [lo, hi) range of sorted keys sharing depth chars).
-        var stack = new Stack<(int Node, int Depth, int Lo, int Hi)>();
-        stack.Push((Root, 0, 0, order.Length));
-        while (stack.Count > 0)
+        var stack = new (int Node, int Depth, int Lo, int Hi)[64];
+        var top = 0;
+        stack[top++] = (Root, 0, 0, order.Length);
+        while (top > 0)
         {
-            var (node, depth, lo, hi) = stack.Pop();
+            var (node, depth, lo, hi) = stack[--top];
             var start = lo;
 
-            // Keys ending exactly here (sorted first, as prefixes sort before extensions) give the node's value.
-            while (start < hi && keys[order[start]].Length == depth)
+            // Keys ending exactly here (sorted first, as prefixes sort before extensions) give the node's value;
+            // equal keys are sorted by index, so the last occurrence wins.
+            while (start < hi && offsets[start + 1] - offsets[start] == depth)
             {
                 _value[node] = values[order[start]];
                 start++;
@@ -56,9 +71,9 @@ internal sealed class PieceTrie
             var k = start;
             while (k < hi)
             {
-                var c = keys[order[k]][depth];
+                var c = buffer[offsets[k] + depth];
                 var end = k + 1;
-                while (end < hi && keys[order[end]][depth] == c)
+                while (end < hi && buffer[offsets[end] + depth] == c)
                 {
                     end++;
                 }
@@ -66,7 +81,12 @@ internal sealed class PieceTrie
                 var child = used++;
                 _label[child] = c;
                 _value[child] = -1;
-                stack.Push((child, depth + 1, k, end));
+                if (top == stack.Length)
+                {
+                    Array.Resize(ref stack, stack.Length * 2);
+                }
+
+                stack[top++] = (child, depth + 1, k, end);
                 k = end;
             }
 
@@ -82,7 +102,7 @@ internal sealed class PieceTrie
         }
     }
 
-    /// <summary>Indices of the non-empty keys in ordinal order (equal keys by index): a primitive sort on the first three
+    /// <summary>Indices of the non-empty keys in ordinal order (equal keys by index): a primitive sort on the first four
     /// chars, then a full comparison inside each run of equal prefixes.</summary>
     private static int[] SortedOrder(string[] keys)
     {
@@ -93,7 +113,7 @@ internal sealed class PieceTrie
         }
 
         var order = new int[n];
-        var prefix = new long[n];
+        var prefix = new ulong[n];
         n = 0;
         for (var i = 0; i < keys.Length; i++)
         {
@@ -103,11 +123,12 @@ internal sealed class PieceTrie
                 continue;
             }
 
-            // 17 bits per char (char + 1, 0 = absent) keeps ordinal order, shorter before longer.
-            long p = 0;
-            for (var j = 0; j < 3; j++)
+            // The first four chars, 16 bits each, zero-padded: numeric order agrees with ordinal order wherever the
+            // prefixes differ; equal prefixes are fully compared below.
+            ulong p = 0;
+            for (var j = 0; j < 4; j++)
             {
-                p = (p << 17) | (j < k.Length ? k[j] + 1L : 0L);
+                p = (p << 16) | (j < k.Length ? k[j] : 0u);
             }
 
             prefix[n] = p;

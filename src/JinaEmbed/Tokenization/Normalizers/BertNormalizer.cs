@@ -113,7 +113,7 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
     /// <summary>Rust char::is_whitespace plus tab, LF, CR.</summary>
     internal static bool IsWhitespace(int cp) => cp is '\t' or '\n' or '\r' || (cp < 0x10000 && char.IsWhiteSpace((char)cp));
 
-    /// <summary>Cc, Cf, Cn, Co, Cs except tab, LF and CR.</summary>
+    /// <summary>HF's is_control: unicode_categories' is_other = Cc, Cf, Co (not Cn, not Cs), except tab, LF and CR.</summary>
     internal static bool IsControl(int cp)
     {
         if (cp is '\t' or '\n' or '\r')
@@ -122,8 +122,7 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
         }
 
         var category = Category(cp);
-        return category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned
-            or UnicodeCategory.PrivateUse or UnicodeCategory.Surrogate;
+        return category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.PrivateUse;
     }
 
     internal static bool IsChineseChar(int cp) =>
@@ -133,6 +132,6 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
 
     private static bool IsNonSpacingMark(int cp) => cp >= 0x300 && Category(cp) == UnicodeCategory.NonSpacingMark;
 
-    internal static UnicodeCategory Category(int cp) =>
-        cp is >= 0xD800 and <= 0xDFFF ? UnicodeCategory.Surrogate : CharUnicodeInfo.GetUnicodeCategory(cp);
+    /// <summary>Category as HF's BERT code sees it (its tables predate recent Unicode versions).</summary>
+    internal static UnicodeCategory Category(int cp) => BertUnicodeTables.Category(cp);
 }

@@ -13,7 +13,7 @@ internal sealed class StripAccentsNormalizer : TextNormalizer
         {
             var n = text.CodePointLength(i);
             var cp = text.CodePointAt(i);
-            if (cp >= 0x300 && BertNormalizer.Category(cp) == UnicodeCategory.NonSpacingMark)
+            if (cp >= 0x300 && CharUnicodeInfo.GetUnicodeCategory(cp) == UnicodeCategory.NonSpacingMark)
             {
                 removed = true;
             }

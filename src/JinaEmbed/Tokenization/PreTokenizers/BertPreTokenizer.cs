@@ -1,6 +1,7 @@
 // "BertPreTokenizer" (issue #9): split on whitespace (removed) and on punctuation (each punctuation char isolated);
 // punctuation is ASCII punctuation or a Unicode P* category, as HF's is_bert_punc.
 using System.Globalization;
+using JinaEmbed.Tokenization.Unicode;
 
 namespace JinaEmbed.Tokenization.PreTokenizers;
 
@@ -21,7 +22,7 @@ internal sealed class BertPreTokenizer : TextPreTokenizer
                 if (char.IsHighSurrogate(c) && i + 1 < e && char.IsLowSurrogate(chars[i + 1]))
                 {
                     // Supplementary code points: punctuation (e.g. U+10100) is isolated as one 2-unit split.
-                    if (IsPunctuation(CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, chars[i + 1]))))
+                    if (IsPunctuation(BertUnicodeTables.Category(char.ConvertToUtf32(c, chars[i + 1]))))
                     {
                         spareSplits.Add(wordStart, i);
                         spareSplits.Add(i, i + 2);
@@ -58,7 +59,7 @@ internal sealed class BertPreTokenizer : TextPreTokenizer
             return c is (>= '!' and <= '/') or (>= ':' and <= '@') or (>= '[' and <= '`') or (>= '{' and <= '~');
         }
 
-        return IsPunctuation(CharUnicodeInfo.GetUnicodeCategory(c));
+        return IsPunctuation(BertUnicodeTables.Category(c));
     }
 
     private static bool IsPunctuation(UnicodeCategory category)

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # Generates UnicodeNormalizationData.g.cs (the data behind our own NFC/NFD/NFKC/NFKD, which cannot rely on
 # string.Normalize under InvariantGlobalization). Source: Debian's `unicode-data` package (apt-get install unicode-data),
-# files /usr/share/unicode/UnicodeData.txt and DerivedNormalizationProps.txt (Unicode 15.0 in Debian 12).
-# Usage: /usr/bin/python3 generate_unicode_tables.py [/usr/share/unicode] > UnicodeNormalizationData.g.cs
+# files /usr/share/unicode/UnicodeData.txt, DerivedNormalizationProps.txt and DerivedAge.txt (Unicode 15.0 in Debian 12).
+# Usage: /usr/bin/python3 generate_unicode_tables.py [/usr/share/unicode] [9.0] > UnicodeNormalizationData.g.cs
+# (the second argument: the Unicode version of the category tables HF's BERT components use).
 import sys
 
 root = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/unicode"
@@ -33,6 +34,32 @@ with open(f"{root}/DerivedNormalizationProps.txt", encoding="utf-8") as f:
         r = fields[0].split("..")
         exclusions.append((int(r[0], 16), int(r[-1], 16)))
 
+# Code points already assigned in an old Unicode version: HF's BertNormalizer/BertPreTokenizer take categories from
+# the unicode_categories crate, whose tables predate later additions (those count as unassigned there).
+def assigned_by(version):
+    ranges = []
+    with open(f"{root}/DerivedAge.txt", encoding="utf-8") as f:
+        for line in f:
+            line = line.split("#")[0].strip()
+            if not line:
+                continue
+            r, v = [x.strip() for x in line.split(";")]
+            if tuple(map(int, v.split("."))) > version:
+                continue
+            a, b = (r.split("..") + [r])[:2]
+            ranges.append([int(a, 16), int(b, 16)])
+    ranges.sort()
+    merged = []
+    for a, b in ranges:
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return merged
+
+OLD_VERSION = tuple(map(int, (sys.argv[2] if len(sys.argv) > 2 else "9.0").split(".")))
+old_assigned = assigned_by(OLD_VERSION)
+
 # Runs of equal combining class over consecutive code points.
 runs = []
 for cp in sorted(ccc):
@@ -60,6 +87,12 @@ out.write("\"\"\";\n\n")
 out.write("    /// <summary>Full_Composition_Exclusion ranges, hex, space separated.</summary>\n")
 out.write("    public const string CompositionExclusions = \"\"\"\n")
 items = [f"{a:x}-{b:x}" if a != b else f"{a:x}" for a, b in exclusions]
+for i in range(0, len(items), 12):
+    out.write(" ".join(items[i:i + 12]) + "\n")
+out.write("\"\"\";\n\n")
+out.write(f"    /// <summary>Ranges assigned by Unicode {OLD_VERSION[0]}.{OLD_VERSION[1]} (DerivedAge), hex, space separated.</summary>\n")
+out.write("    public const string AssignedInBertTables = \"\"\"\n")
+items = [f"{a:x}-{b:x}" if a != b else f"{a:x}" for a, b in old_assigned]
 for i in range(0, len(items), 12):
     out.write(" ".join(items[i:i + 12]) + "\n")
 out.write("\"\"\";\n}\n")

@@ -1,0 +1,115 @@
+// Command-line options of the benchmark (see docs/benchmarks.md).
+using System.Globalization;
+
+namespace JinaEmbed.Bench;
+
+/// <summary>Parsed options.</summary>
+internal sealed class BenchOptions
+{
+    public int Threads { get; private set; } = Environment.ProcessorCount;
+
+    /// <summary>Folder for generated checkpoints (outside the repository); $JINAEMBED_BENCH_DATA or ../bench-data.</summary>
+    public string DataDirectory { get; private set; } =
+        Environment.GetEnvironmentVariable("JINAEMBED_BENCH_DATA") ?? Path.GetFullPath(Path.Combine("..", "bench-data"));
+
+    /// <summary>The shared folder holding tools/ and fixtures/; $JINAEMBED_SHARED or ../shared.</summary>
+    public string SharedDirectory { get; private set; } =
+        Environment.GetEnvironmentVariable("JINAEMBED_SHARED") ?? Path.GetFullPath(Path.Combine("..", "shared"));
+
+    public string Python { get; private set; } = "/usr/bin/python3";
+
+    public bool Quick { get; private set; }
+
+    public bool SkipPeer { get; private set; }
+
+    public bool SkipEngine { get; private set; }
+
+    public bool SkipGemm { get; private set; }
+
+    public bool SkipDocument { get; private set; }
+
+    public bool PeerDocument { get; private set; }
+
+    public int TokensPerBatch { get; private set; } = 4096;
+
+    public int QueryReps { get; private set; } = 50;
+
+    public int QueryRepsPeer { get; private set; } = 15;
+
+    public string? JsonPath { get; private set; }
+
+    /// <summary>Internal: run one engine in this (child) process and write its result here.</summary>
+    public string? ChildEngine { get; private set; }
+
+    public string? ChildResultPath { get; private set; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--threads": options.Threads = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--data": options.DataDirectory = Path.GetFullPath(Value()); break;
+                case "--shared": options.SharedDirectory = Path.GetFullPath(Value()); break;
+                case "--python": options.Python = Value(); break;
+                case "--quick": options.Quick = true; options.TokensPerBatch = 1024; options.QueryReps = 15; options.QueryRepsPeer = 5; break;
+                case "--tokens-per-batch": options.TokensPerBatch = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--skip-ort": options.SkipPeer = true; break;
+                case "--skip-engine": options.SkipEngine = true; break;
+                case "--skip-gemm": options.SkipGemm = true; break;
+                case "--skip-document": options.SkipDocument = true; break;
+                case "--ort-document": options.PeerDocument = true; break;
+                case "--json": options.JsonPath = Value(); break;
+                case "--child": options.ChildEngine = Value(); break;
+                case "--child-result": options.ChildResultPath = Value(); break;
+                case "--help" or "-h":
+                    Console.WriteLine("""
+                        JinaEmbed.Bench [--threads N] [--data DIR] [--shared DIR] [--quick] [--tokens-per-batch N]
+                                        [--skip-ort] [--skip-engine] [--skip-gemm] [--skip-document] [--ort-document]
+                                        [--json FILE] [--python PATH]
+                        Generates the full-size synthetic checkpoint (BF16 safetensors for JinaEmbed, the official
+                        ONNX graph with the same weights for ONNX Runtime) under --data if absent, then measures both
+                        engines at the same thread count, each in its own process. See docs/benchmarks.md.
+                        """);
+                    Environment.Exit(0);
+                    break;
+                default: throw new ArgumentException($"Unknown option {args[i]} (try --help).");
+            }
+        }
+
+        return options;
+    }
+
+    /// <summary>Arguments that hand these options to a child process.</summary>
+    public List<string> ToChildArguments(string engine, string resultPath)
+    {
+        var list = new List<string>
+        {
+            "--threads", Threads.ToString(CultureInfo.InvariantCulture),
+            "--data", DataDirectory,
+            "--shared", SharedDirectory,
+            "--tokens-per-batch", TokensPerBatch.ToString(CultureInfo.InvariantCulture),
+            "--child", engine,
+            "--child-result", resultPath,
+        };
+        if (Quick)
+        {
+            list.Insert(0, "--quick");
+        }
+
+        if (SkipDocument)
+        {
+            list.Add("--skip-document");
+        }
+
+        if (PeerDocument)
+        {
+            list.Add("--ort-document");
+        }
+
+        return list;
+    }
+}

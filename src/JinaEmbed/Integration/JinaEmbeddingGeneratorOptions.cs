@@ -1,0 +1,25 @@
+// Defaults of the Microsoft.Extensions.AI generators: what a call gets when its EmbeddingGenerationOptions leave a setting out.
+namespace JinaEmbed.Integration;
+
+/// <summary>Defaults for <see cref="JinaEmbeddingGenerator"/> and <see cref="JinaBinaryEmbeddingGenerator"/>.</summary>
+public sealed record JinaEmbeddingGeneratorOptions
+{
+    /// <summary>
+    /// Task name used when a call sets none (<c>retrieval.query</c>, <c>retrieval.passage</c>, <c>separation</c>,
+    /// <c>classification</c>, <c>text-matching</c> or <c>none</c>). <c>text-matching</c> is the symmetric,
+    /// general-purpose adapter; retrieval callers should set the query/passage task per call.
+    /// </summary>
+    public string DefaultTask { get; init; } = JinaTask.TextMatching.ToTaskName();
+
+    /// <summary>Matryoshka size used when a call sets no <c>Dimensions</c>; null keeps the model's full width.</summary>
+    public int? DefaultDimensions { get; init; }
+
+    /// <summary>Model id reported in metadata and on each embedding; null reports the model's name (config.json <c>_name_or_path</c>, else the folder name).</summary>
+    public string? ModelId { get; init; }
+
+    /// <summary>Cut over-long texts instead of failing, unless a call says otherwise.</summary>
+    public bool Truncate { get; init; }
+
+    /// <summary>L2-normalise the float vectors (after Matryoshka truncation), as the model's own encode() does.</summary>
+    public bool Normalize { get; init; } = true;
+}

@@ -33,7 +33,8 @@ public sealed partial class Embedder
                 Prepare,
                 (chunks, embedOptions) => PlanLateChunks(chunks, embedOptions, lateChunking),
                 _model.HiddenSize,
-                scheduler));
+                scheduler)
+            { Pooling = _loaded.Pooling });
             return scheduler;
         }
     }

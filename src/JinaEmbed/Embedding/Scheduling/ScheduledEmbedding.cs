@@ -33,6 +33,9 @@ internal sealed class ScheduledEmbedding
 
     public int HiddenSize { get; }
 
+    /// <summary>The model's pooling (mean for jina-v3; from 1_Pooling for BERT).</summary>
+    public PoolingMode Pooling { get; init; } = PoolingMode.Mean;
+
     public BatchScheduler Scheduler { get; }
 
     public async Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken)
@@ -61,7 +64,7 @@ internal sealed class ScheduledEmbedding
             int length = prepared.Ids.Length;
             tokenCount += length;
             sequences[i] = new PendingSequence(prepared.Ids, prepared.Adapter, (states, hidden) =>
-                vectors[index] = Matryoshka.Apply(Pooling.Mean(states, hidden, 0, length), dimensions, options.Normalize));
+                vectors[index] = Matryoshka.Apply(Embedding.Pooling.Apply(Pooling, states, hidden, 0, length), dimensions, options.Normalize));
         }
 
         var times = await Scheduler.SubmitAsync(sequences, cancellationToken).ConfigureAwait(false);

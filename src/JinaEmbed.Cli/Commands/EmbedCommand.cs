@@ -30,12 +30,14 @@ internal static class EmbedCommand
         };
         var dimensions = new Option<int?>("--dimensions", "-d") { Description = "Matryoshka size: keep the first N dimensions (then re-normalise)" };
         var lateChunking = new Option<bool>("--late-chunking") { Description = "The inputs are chunks of one document: encode them together, one vector per chunk" };
+        var document = new Option<string?>("--document") { Description = "Late chunking of a whole file: cut it into --chunk-size token windows, encode it once, one vector per chunk", HelpName = "file" };
+        var chunkSize = new Option<int>("--chunk-size") { Description = "With --document: tokens per chunk", DefaultValueFactory = _ => 256 };
         var batchTokens = new Option<int?>("--batch-tokens") { Description = "Token budget of one forward pass (default 16384): larger is faster, smaller uses less memory" };
         var truncate = new Option<bool>("--truncate") { Description = "Cut inputs longer than the model's maximum instead of failing" };
         var noNormalize = new Option<bool>("--no-normalize") { Description = "Do not L2-normalise the vectors" };
         var threads = new Option<int?>("--threads") { Description = "Compute threads (default: one per core)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output" };
-        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, lateChunking, batchTokens, truncate, noNormalize, threads, quiet])
+        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, lateChunking, document, chunkSize, batchTokens, truncate, noNormalize, threads, quiet])
         {
             command.Options.Add(option);
         }
@@ -72,6 +74,29 @@ internal static class EmbedCommand
                     Truncate = parse.GetValue(truncate),
                     LateChunking = parse.GetValue(lateChunking),
                 };
+
+                if (parse.GetValue(document) is { } documentPath)
+                {
+                    // The whole file is one document: fixed token windows, one late-chunked pass (windows beyond the context).
+                    var size = parse.GetValue(chunkSize);
+                    if (size < 1)
+                    {
+                        error.WriteLine("error: --chunk-size must be at least 1.");
+                        return ExitCodes.Usage;
+                    }
+
+                    var text = await File.ReadAllTextAsync(documentPath, cancellationToken).ConfigureAwait(false);
+                    var chunkVectors = embedder.EmbedDocument(text, ChunkingStrategy.FixedTokens(size), options with { LateChunking = true });
+                    await using var documentStream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
+                    await using var documentWriter = VectorWriter.Create(outFormat, documentStream);
+                    foreach (var vector in chunkVectors)
+                    {
+                        await documentWriter.WriteAsync(vector, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await documentWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
 
                 // A file of lines or JSONL is counted first (cheap), so the progress bar can show % and ETA.
                 long? total = inputPath != null && inFormat != InputFormat.Csv ? CountItems(inputPath, inFormat) : null;

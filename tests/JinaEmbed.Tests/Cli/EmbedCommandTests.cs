@@ -111,6 +111,27 @@ public sealed class EmbedCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Document_IsCutIntoTokenWindows_EqualToTheLibrary()
+    {
+        var text = string.Join(' ', Texts(40));
+        var input = Path.Combine(_work.FullName, "doc.txt");
+        await File.WriteAllTextAsync(input, text);
+        var output = Path.Combine(_work.FullName, "doc.jsonl");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync(EmbedCommand.Create(),
+            "embed", "-m", Fixtures.Path("tiny-jina-v3"), "--document", input, "--chunk-size", "16", "-o", output, "--task", "retrieval.passage", "--quiet");
+
+        Assert.True(exitCode == 0, error);
+        var vectors = (await File.ReadAllLinesAsync(output))
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray())
+            .ToArray();
+        using var embedder = Embedder.Load(Fixtures.Path("tiny-jina-v3"));
+        var expected = embedder.EmbedDocument(text, ChunkingStrategy.FixedTokens(16), new EmbedOptions { Task = "retrieval.passage", LateChunking = true });
+        Assert.True(expected.Length > 3, $"expected several chunks, got {expected.Length}");
+        AssertClose(expected, vectors);
+    }
+
+    [Fact]
     public async Task BadInputs_FailWithAMessage()
     {
         var npyToStdout = await CliRunner.RunAsync(EmbedCommand.Create(), "embed", "-m", Fixtures.Path("tiny-jina-v3"), "--output-format", "npy");

@@ -10,7 +10,9 @@ namespace JinaEmbed.Compute;
 /// <summary>Scaled dot-product self-attention for packed (unpadded) sequences.</summary>
 public static class Attention
 {
-    private const int QueryBlock = 32;
+    // Large enough that packing each K/V block is amortised over many queries (it dominated at 32), small enough
+    // that (sequence, head, block) items still spread over the threads.
+    private const int QueryBlock = 128;
     private const int KeyBlock = 128;
 
     [ThreadStatic]

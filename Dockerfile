@@ -1,7 +1,7 @@
 # jinaembed server image (issue #7): multi-stage build (SDK → ASP.NET runtime), runs as the non-root `app` user,
 # binds 0.0.0.0:8080 inside the container and reports health from GET /health. See docs/cli.md.
 #   docker build -t jinaembed .
-#   docker run -p 8080:8080 -v hf-cache:/home/app/.cache/huggingface jinaembed
+#   docker run -p 8080:8080 -v hf-cache:/var/cache/jinaembed/huggingface jinaembed
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files only, so code edits keep the restore layer cached.
@@ -18,11 +18,11 @@ WORKDIR /app
 COPY --from=build /app ./
 # The Hugging Face cache (same layout as huggingface_hub): mount a volume here to keep the model across restarts,
 # or mount a host cache read-only and set HF_HUB_OFFLINE=1.
-ENV HF_HOME=/home/app/.cache/huggingface \
+ENV HF_HOME=/var/cache/jinaembed/huggingface \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
-RUN mkdir -p /home/app/.cache/huggingface && chown -R "$APP_UID" /home/app/.cache
+RUN mkdir -p /var/cache/jinaembed/huggingface && chown -R "$APP_UID" /var/cache/jinaembed
 USER $APP_UID
-VOLUME ["/home/app/.cache/huggingface"]
+VOLUME ["/var/cache/jinaembed/huggingface"]
 EXPOSE 8080
 # The runtime image has no curl: bash's /dev/tcp sends the request. The first start downloads ~1.1 GB, hence the grace period.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10m --retries=3 \

@@ -1,5 +1,5 @@
-// Locates ../shared (fixtures, datasets, tools) relative to the repository; JINAEMBED_SHARED overrides it.
-namespace JinaEmbed.Server.Tests;
+// Shared by both test projects. Locates ../shared (fixtures, datasets, tools) relative to the repository; JINAEMBED_SHARED overrides it.
+namespace JinaEmbed.Testing;
 
 internal static class Fixtures
 {

@@ -4,6 +4,7 @@
 // When the head width is a multiple of 32, Q·Kᵀ and P·V of a tile run on the GEMM micro-kernels (issue #4).
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace JinaEmbed.Compute;
 
@@ -21,9 +22,10 @@ public static class Attention
     /// <summary>
     /// Reads q, k, v from <paramref name="qkv"/> (row t = [q | k | v], each heads·d wide, heads contiguous) and writes
     /// the merged heads of every token into <paramref name="output"/> [tokens, heads·d]. Sequence s covers tokens
-    /// [sequenceStarts[s], sequenceStarts[s + 1]) and attends only to itself.
+    /// [sequenceStarts[s], sequenceStarts[s + 1]) and attends only to itself. <paramref name="workspace"/> keeps the
+    /// packed keys and values between calls (null: a temporary one).
     /// </summary>
-    public static void SelfAttention(float[] qkv, int[] sequenceStarts, int heads, int headDimension, float[] output, ComputeContext context)
+    public static void SelfAttention(float[] qkv, int[] sequenceStarts, int heads, int headDimension, float[] output, ComputeContext context, AttentionWorkspace? workspace = null)
     {
         ArgumentNullException.ThrowIfNull(qkv);
         ArgumentNullException.ThrowIfNull(sequenceStarts);
@@ -40,118 +42,107 @@ public static class Attention
             }
         }
 
+        if (headDimension % WeightMatrix.PanelWidth != 0)
+        {
+            context.For(blocks.Count * heads, item =>
+            {
+                var (seq, first) = blocks[item / heads];
+                var tile = t_tile ??= new Tile();
+                tile.Ensure(headDimension);
+                Run(qkv, width, headDimension, item % heads, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile);
+            });
+            return;
+        }
+
+        workspace ??= new AttentionWorkspace();
+        workspace.Pack(qkv, sequenceStarts, heads, headDimension, context);
+        var packed = workspace;
+
+        // Items run head by head within a sequence, so the threads share one head's packed keys and values in cache.
+        int[] blockStart = new int[sequenceStarts.Length];
+        for (int i = 0, s = 0; s + 1 < sequenceStarts.Length; s++)
+        {
+            blockStart[s] = i;
+            i += (sequenceStarts[s + 1] - sequenceStarts[s] + QueryBlock - 1) / QueryBlock;
+            blockStart[s + 1] = i;
+        }
+
         context.For(blocks.Count * heads, item =>
         {
-            var (seq, first) = blocks[item / heads];
+            int seq = Array.BinarySearch(blockStart, item / heads);
+            seq = seq >= 0 ? seq : ~seq - 1;
+            while (blockStart[seq + 1] == blockStart[seq])
+            {
+                seq++; // empty sequences own no blocks
+            }
+
+            int seqItems = (blockStart[seq + 1] - blockStart[seq]) * heads;
+            int local = item - (blockStart[seq] * heads);
+            int perHead = seqItems / heads;
+            int head = local / perHead, block = local % perHead;
             var tile = t_tile ??= new Tile();
             tile.Ensure(headDimension);
-            if (headDimension % WeightMatrix.PanelWidth == 0)
-            {
-                RunBlocked(qkv, width, headDimension, item % heads, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile, context.Tier);
-            }
-            else
-            {
-                Run(qkv, width, headDimension, item % heads, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile);
-            }
+            RunBlocked(qkv, width, headDimension, head, sequenceStarts[seq], sequenceStarts[seq + 1], sequenceStarts[seq] + (block * QueryBlock), scale, packed, seq, output, tile, context.Tier);
         });
     }
 
-    // One (sequence, head, query block) with K and V blocks packed into 32-wide fp32 panels, so the scores
-    // S = Q·Kᵀ and the update O += P·V are register-blocked micro-kernel calls.
-    private static unsafe void RunBlocked(float[] qkv, int width, int d, int head, int start, int end, int first, float scale, float[] output, Tile tile, IsaTier tier)
+    // One (sequence, head, query block) over the packed key/value panels of its (sequence, head), so the scores
+    // S = Q·Kᵀ and the update O += P·V are register-blocked micro-kernel calls, and the softmax runs in vector lanes.
+    private static unsafe void RunBlocked(float[] qkv, int width, int d, int head, int start, int end, int first, float scale, AttentionWorkspace packed, int seq, float[] output, Tile tile, IsaTier tier)
     {
         const int Panel = WeightMatrix.PanelWidth;
         var kernel = GemmDriver.Float32Kernel(tier, out int kernelRows);
         int stride = 3 * width;
         int queries = Math.Min(QueryBlock, end - first);
+        int padded = packed.PaddedLength(seq);
+        long headBase = packed.HeadOffset(seq, head);
         var max = tile.Max.AsSpan(0, queries);
         var sum = tile.Sum.AsSpan(0, queries);
         max.Fill(float.NegativeInfinity);
         sum.Clear();
         tile.Accumulator.AsSpan(0, queries * d).Clear();
-        fixed (float* pqkv = qkv, kt = tile.KeysTransposed, vp = tile.ValuePanels, ps = tile.ScoreTile, acc = tile.Accumulator)
+        fixed (float* pqkv = qkv, kAll = packed.Keys, vAll = packed.Values, ps = tile.ScoreTile, acc = tile.Accumulator)
         {
             float* q = pqkv + ((long)first * stride) + (head * d);
-            for (int kb = start; kb < end; kb += KeyBlock)
+            float* kt = kAll + headBase;
+            float* vp = vAll + headBase;
+            for (int kb = 0; kb < end - start; kb += KeyBlock)
             {
-                int keys = Math.Min(KeyBlock, end - kb);
+                int keys = Math.Min(KeyBlock, end - start - kb);
                 int keyPanels = (keys + Panel - 1) / Panel;
-
-                // Kᵀ panels [keyPanel][d][32 keys] and V panels [d / 32][keys][32 dims].
-                for (int j = 0; j < keys; j++)
-                {
-                    float* k = pqkv + ((long)(kb + j) * stride) + width + (head * d);
-                    float* kDst = kt + ((j / Panel) * d * Panel) + (j % Panel);
-                    for (int c = 0; c < d; c++)
-                    {
-                        kDst[c * Panel] = k[c];
-                    }
-
-                    float* v = k + width;
-                    for (int p = 0; p < d / Panel; p++)
-                    {
-                        new ReadOnlySpan<float>(v + (p * Panel), Panel).CopyTo(new Span<float>(vp + (((p * KeyBlock) + j) * Panel), Panel));
-                    }
-                }
-
                 for (int p = 0; p < keyPanels; p++)
                 {
                     int nr = Math.Min(Panel, keys - (p * Panel));
+                    float* panel = kt + (((kb / Panel) + p) * (long)d * Panel);
                     for (int i = 0; i < queries; i += kernelRows)
                     {
                         int mr = Math.Min(kernelRows, queries - i);
-                        kernel(q + (i * stride), stride, d, (byte*)(kt + (p * d * Panel)), ps + (i * KeyBlock) + (p * Panel), KeyBlock, mr, nr, null, false);
+                        kernel(q + (i * stride), stride, d, (byte*)panel, ps + (i * KeyBlock) + (p * Panel), KeyBlock, mr, nr, null, false);
                     }
                 }
 
                 for (int i = 0; i < queries; i++)
                 {
-                    var row = new Span<float>(ps + (i * KeyBlock), keys);
-                    float blockMax = float.NegativeInfinity;
-                    for (int j = 0; j < keys; j++)
-                    {
-                        row[j] *= scale;
-                        blockMax = MathF.Max(blockMax, row[j]);
-                    }
+                    float* row = ps + (i * KeyBlock);
 
-                    // Online softmax: rescale what was accumulated under the old maximum.
-                    float newMax = MathF.Max(max[i], blockMax);
+                    // Online softmax in scaled units: rescale what was accumulated under the old maximum.
+                    float newMax = MathF.Max(max[i], RowMax(row, keys, tier) * scale);
                     float correction = float.IsNegativeInfinity(max[i]) ? 0f : MathF.Exp(max[i] - newMax);
                     max[i] = newMax;
-                    var m = new Vector<float>(newMax);
-                    int j0 = 0;
-                    float blockSum = 0;
-                    var sums = Vector<float>.Zero;
-                    for (; j0 + Vector<float>.Count <= keys; j0 += Vector<float>.Count)
-                    {
-                        var e = Vector.Exp(Vector.LoadUnsafe(ref row[j0]) - m);
-                        e.StoreUnsafe(ref row[j0]);
-                        sums += e;
-                    }
-
-                    for (; j0 < keys; j0++)
-                    {
-                        row[j0] = MathF.Exp(row[j0] - newMax);
-                        blockSum += row[j0];
-                    }
-
-                    sum[i] = (sum[i] * correction) + blockSum + Vector.Sum(sums);
+                    sum[i] = (sum[i] * correction) + ExpAndSum(row, keys, scale, newMax, tier);
                     if (correction != 1f)
                     {
-                        var a = new Span<float>(acc + (i * d), d);
-                        for (int c = 0; c < d; c++)
-                        {
-                            a[c] *= correction;
-                        }
+                        Scale(acc + (i * d), d, correction);
                     }
                 }
 
                 for (int p = 0; p < d / Panel; p++)
                 {
+                    float* panel = vp + (((long)p * padded) + kb) * Panel;
                     for (int i = 0; i < queries; i += kernelRows)
                     {
                         int mr = Math.Min(kernelRows, queries - i);
-                        kernel(ps + (i * KeyBlock), KeyBlock, keys, (byte*)(vp + (p * KeyBlock * Panel)), acc + (i * d) + (p * Panel), d, mr, Panel, null, true);
+                        kernel(ps + (i * KeyBlock), KeyBlock, keys, (byte*)panel, acc + (i * d) + (p * Panel), d, mr, Panel, null, true);
                     }
                 }
             }
@@ -167,6 +158,106 @@ public static class Attention
                 }
             }
         }
+    }
+
+    private static unsafe float RowMax(float* row, int count, IsaTier tier)
+    {
+        int j = 0;
+        float result = float.NegativeInfinity;
+        if (tier == IsaTier.Avx512 && count >= 16)
+        {
+            var m = Vector512.Load(row);
+            for (j = 16; j + 16 <= count; j += 16)
+            {
+                m = Vector512.MaxNative(m, Vector512.Load(row + j));
+            }
+
+            result = MaxLanes(Vector256.MaxNative(m.GetLower(), m.GetUpper()));
+        }
+        else if (tier != IsaTier.Portable && count >= 8)
+        {
+            var m = Vector256.Load(row);
+            for (j = 8; j + 8 <= count; j += 8)
+            {
+                m = Vector256.MaxNative(m, Vector256.Load(row + j));
+            }
+
+            result = MaxLanes(m);
+        }
+
+        for (; j < count; j++)
+        {
+            result = MathF.Max(result, row[j]);
+        }
+
+        return result;
+    }
+
+    private static unsafe void Scale(float* values, int count, float factor)
+    {
+        int j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var f = new Vector<float>(factor);
+            for (; j + Vector<float>.Count <= count; j += Vector<float>.Count)
+            {
+                (Vector.Load(values + j) * f).Store(values + j);
+            }
+        }
+
+        for (; j < count; j++)
+        {
+            values[j] *= factor;
+        }
+    }
+
+    private static float MaxLanes(Vector256<float> v)
+    {
+        var m = Vector128.Max(v.GetLower(), v.GetUpper());
+        return MathF.Max(MathF.Max(m[0], m[1]), MathF.Max(m[2], m[3]));
+    }
+
+    // row[j] = exp(row[j]·scale − max) for j < count; returns their sum.
+    private static unsafe float ExpAndSum(float* row, int count, float scale, float max, IsaTier tier)
+    {
+        int j = 0;
+        float total = 0;
+        if (tier == IsaTier.Avx512)
+        {
+            var s = Vector512.Create(scale);
+            var m = Vector512.Create(-max);
+            var sums = Vector512<float>.Zero;
+            for (; j + 16 <= count; j += 16)
+            {
+                var e = VectorMath.Exp(Vector512.FusedMultiplyAdd(Vector512.Load(row + j), s, m));
+                e.Store(row + j);
+                sums += e;
+            }
+
+            total = Vector512.Sum(sums);
+        }
+        else if (tier == IsaTier.Avx2)
+        {
+            var s = Vector256.Create(scale);
+            var m = Vector256.Create(-max);
+            var sums = Vector256<float>.Zero;
+            for (; j + 8 <= count; j += 8)
+            {
+                var e = VectorMath.Exp(Vector256.FusedMultiplyAdd(Vector256.Load(row + j), s, m));
+                e.Store(row + j);
+                sums += e;
+            }
+
+            total = Vector256.Sum(sums);
+        }
+
+        for (; j < count; j++)
+        {
+            row[j] = MathF.Exp((row[j] * scale) - max);
+            total += row[j];
+        }
+
+        return total;
     }
 
     private static void Run(float[] qkv, int width, int d, int head, int start, int end, int first, float scale, float[] output, Tile tile)
@@ -278,7 +369,6 @@ public static class Attention
         public float[] Scores = new float[KeyBlock];
         public float[] Accumulator = [];
         public float[] KeysTransposed = [];
-        public float[] ValuePanels = [];
         public float[] ScoreTile = new float[QueryBlock * KeyBlock];
 
         public void Ensure(int d)
@@ -287,7 +377,6 @@ public static class Attention
             {
                 Accumulator = new float[QueryBlock * d];
                 KeysTransposed = new float[d * KeyBlock];
-                ValuePanels = new float[d * KeyBlock];
             }
         }
     }

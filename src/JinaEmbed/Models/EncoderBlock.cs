@@ -27,7 +27,7 @@ internal static class EncoderBlock
         int h = layer.OutProj.Out, f = layer.Fc1.Out;
         layer.Wqkv.Forward(x, n, s.Qkv, runs, loraScale, context);
         rotary?.ApplyToQueryKey(s.Qkv, 3 * h, sequenceStarts, heads, context);
-        Attention.SelfAttention(s.Qkv, sequenceStarts, heads, h / heads, s.Context, context);
+        Attention.SelfAttention(s.Qkv, sequenceStarts, heads, h / heads, s.Context, context, s.Attention);
         layer.OutProj.Forward(s.Context, n, s.Hidden, runs, loraScale, context);
         LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm1Weight, layer.Norm1Bias, eps, context);
         layer.Fc1.Forward(x, n, s.Ffn, runs, loraScale, context);
@@ -43,6 +43,7 @@ internal static class EncoderBlock
         public float[] Context = [];
         public float[] Hidden = [];
         public float[] Ffn = [];
+        public AttentionWorkspace Attention = new();
 
         public void Ensure(int tokens, int hidden, int ffn)
         {

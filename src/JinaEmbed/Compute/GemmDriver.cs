@@ -9,6 +9,7 @@ internal static unsafe class GemmDriver
     private const int KBlock = 256;
     private const int MBlock = 96; // a multiple of every kernel's row count (8, 6, 4)
     private const int MaxChunkPanels = 16;
+    private const int SmallRows = 32;
 
     /// <summary>The fp32-panel micro-kernel of a tier and its row count (reused by attention).</summary>
     public static delegate*<float*, nint, int, byte*, float*, nint, int, int, float*, bool, void> Float32Kernel(IsaTier tier, out int rows)
@@ -61,6 +62,7 @@ internal static unsafe class GemmDriver
             K = k,
             PanelCount = w.PanelCount,
             RowBytes = bf16 ? BFloat16Panel.RowBytes : Float32Panel.RowBytes,
+            KBlock = rows <= SmallRows ? k : KBlock,
         };
         switch (context.Tier)
         {
@@ -124,6 +126,7 @@ internal static unsafe class GemmDriver
         public int Chunks;
         public int ChunkPanels;
         public int KernelRows;
+        public int KBlock;
         public delegate*<float*, nint, int, byte*, float*, nint, int, int, float*, bool, void> Kernel;
 
         public void Execute(int task)

@@ -12,6 +12,9 @@ internal static unsafe class GemmKernelAvx512
     /// <summary>Rows of x per tile.</summary>
     public const int Rows = 8;
 
+    // Weights stream from DRAM when few rows share them; prefetching a few KB ahead keeps the stream busy (issue #4).
+    private const int PrefetchBytes = 4096;
+
     /// <summary>Computes tile += x[0..mr, 0..kc] · panel[0..kc, 0..32] and merges it into c.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TPanel>(float* a, nint lda, int kc, byte* b, float* c, nint ldc, int mr, int nr, float* bias, bool accumulate)
@@ -37,6 +40,7 @@ internal static unsafe class GemmKernelAvx512
         Vector512<float> va;
         for (int p = 0; p < kc; p++)
         {
+            Sse.Prefetch0(b + PrefetchBytes);
             TPanel.Load512(b, out var b0, out var b1);
             b += step;
             va = Vector512.Create(a0[p]);

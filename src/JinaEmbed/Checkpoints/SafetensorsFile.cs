@@ -20,6 +20,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
     private byte* _base;
     private bool _disposed;
 
+    [ThreadStatic]
+    private static byte[]? t_readBuffer;
+
     private SafetensorsFile(string path, FileStream stream, MemoryMappedFile map, MemoryMappedViewAccessor view, long dataStart, Dictionary<string, SafetensorsTensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         FilePath = path;
@@ -164,12 +167,12 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
     }
 
-    /// <summary>Reads a whole tensor widened to fp32 (BF16 exactly, F16 exactly).</summary>
+    /// <summary>Reads a whole tensor widened to fp32 (BF16 exactly, F16 exactly) with ordinary file reads.</summary>
     public float[] ReadFloat32(SafetensorsTensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         var result = new float[tensor.ElementCount];
-        CopyFloat32(tensor, 0, result);
+        ReadFloat32(tensor, 0, result);
         return result;
     }
 
@@ -184,13 +187,56 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
 
         byte* p = _base + DataStart + tensor.Begin + (start * tensor.ElementSize);
-        switch (tensor.DataType)
+        Widen(tensor.DataType, new ReadOnlySpan<byte>(p, destination.Length * tensor.ElementSize), destination);
+    }
+
+    /// <summary>
+    /// Like <see cref="CopyFloat32"/>, but with an ordinary file read instead of the map: for scattered rows of a large
+    /// table (word embeddings), where page faults on the map would map whole neighbourhoods of pages into the process
+    /// and grow its resident set by far more than the rows read.
+    /// </summary>
+    public void ReadFloat32(SafetensorsTensor tensor, long start, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (start < 0 || start + destination.Length > tensor.ElementCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start));
+        }
+
+        // Chunks through one small per-thread buffer, so a whole-tensor read costs no second full-size copy.
+        const int ChunkBytes = 64 * 1024;
+        int size = tensor.ElementSize, perChunk = ChunkBytes / size;
+        var buffer = t_readBuffer ??= new byte[ChunkBytes];
+        for (int first = 0; first < destination.Length; first += perChunk)
+        {
+            int count = Math.Min(perChunk, destination.Length - first);
+            var raw = buffer.AsSpan(0, count * size);
+            long offset = DataStart + tensor.Begin + ((start + first) * size);
+            for (int done = 0; done < raw.Length;)
+            {
+                int n = RandomAccess.Read(_stream.SafeFileHandle, raw[done..], offset + done);
+                if (n <= 0)
+                {
+                    throw new CheckpointException($"Checkpoint {FilePath}: tensor '{tensor.Name}' could not be read at element {start + first}.");
+                }
+
+                done += n;
+            }
+
+            Widen(tensor.DataType, raw, destination.Slice(first, count));
+        }
+    }
+
+    private static void Widen(TensorDataType type, ReadOnlySpan<byte> raw, Span<float> destination)
+    {
+        switch (type)
         {
             case TensorDataType.Float32:
-                new ReadOnlySpan<float>(p, destination.Length).CopyTo(destination);
+                MemoryMarshal.Cast<byte, float>(raw).CopyTo(destination);
                 break;
             case TensorDataType.BFloat16:
-                var bf = new ReadOnlySpan<ushort>(p, destination.Length);
+                var bf = MemoryMarshal.Cast<byte, ushort>(raw);
                 for (int i = 0; i < destination.Length; i++)
                 {
                     destination[i] = BitConverter.Int32BitsToSingle(bf[i] << 16);
@@ -198,7 +244,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
                 break;
             default:
-                var half = new ReadOnlySpan<Half>(p, destination.Length);
+                var half = MemoryMarshal.Cast<byte, Half>(raw);
                 for (int i = 0; i < destination.Length; i++)
                 {
                     destination[i] = (float)half[i];

@@ -49,6 +49,7 @@ public sealed class AttentionWorkspace
 
         if (Keys.Length < total)
         {
+            (Keys, Values) = ([], []); // the old buffers become collectable before the new ones are allocated
             Keys = new float[total];
             Values = new float[total];
         }

@@ -10,11 +10,11 @@ namespace JinaEmbed.Compute;
 public static class LowRank
 {
     /// <summary>
-    /// For rows [<paramref name="rowStart"/>, rowStart + rowCount): y[row] += scale · Σ_r (x[row]·a[r]) · bt[r],
-    /// with <paramref name="a"/> [rank, inDim] (lora_A of one task) and <paramref name="bt"/> [rank, outDim]
-    /// (lora_B of that task transposed).
+    /// For i in [0, <paramref name="rowCount"/>): y[yRow + i] += scale · Σ_r (x[xRow + i]·a[r]) · bt[r], with
+    /// <paramref name="a"/> [rank, inDim] (lora_A of one task) and <paramref name="bt"/> [rank, outDim] (lora_B of that
+    /// task transposed).
     /// </summary>
-    public static void AddDelta(float[] x, int inDim, float[] y, int outDim, int rowStart, int rowCount, ReadOnlyMemory<float> a, ReadOnlyMemory<float> bt, int rank, float scale, ComputeContext context)
+    public static void AddDelta(float[] x, int xRow, int inDim, float[] y, int yRow, int outDim, int rowCount, ReadOnlyMemory<float> a, ReadOnlyMemory<float> bt, int rank, float scale, ComputeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         const int RowsPerItem = 16;
@@ -24,17 +24,17 @@ public static class LowRank
             Span<float> t = stackalloc float[rank];
             var aSpan = a.Span;
             var btSpan = bt.Span;
-            int end = Math.Min(rowStart + rowCount, rowStart + ((item + 1) * RowsPerItem));
-            for (int row = rowStart + (item * RowsPerItem); row < end; row++)
+            int end = Math.Min(rowCount, (item + 1) * RowsPerItem);
+            for (int i = item * RowsPerItem; i < end; i++)
             {
-                var xr = x.AsSpan(row * inDim, inDim);
+                var xr = x.AsSpan((xRow + i) * inDim, inDim);
                 for (int r = 0; r < rank; r++)
                 {
                     t[r] = Dot(xr, aSpan.Slice(r * inDim, inDim)) * scale;
                 }
 
                 // One pass over the output row for all r (issue #4): y is read and written once, not r times.
-                var yr = y.AsSpan(row * outDim, outDim);
+                var yr = y.AsSpan((yRow + i) * outDim, outDim);
                 int j = 0;
                 if (Vector.IsHardwareAccelerated)
                 {

@@ -150,7 +150,7 @@ public sealed class BertWeights : IDisposable
     internal void EmbedToken(int id, int position, int type, Span<float> destination)
     {
         int h = Config.HiddenSize;
-        _file.CopyFloat32(_wordTable, (long)id * h, destination);
+        _file.ReadFloat32(_wordTable, (long)id * h, destination);
         var pos = PositionRows.AsSpan(position * h, h);
         var typ = TypeRows.AsSpan(type * h, h);
         for (int i = 0; i < h; i++)

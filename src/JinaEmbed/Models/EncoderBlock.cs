@@ -7,6 +7,9 @@ namespace JinaEmbed.Models;
 /// <summary>Runs one encoder block in place on packed token states.</summary>
 internal static class EncoderBlock
 {
+    /// <summary>Rows per feed-forward chunk: large enough for full-speed GEMMs, small enough to bound memory.</summary>
+    public const int FeedForwardRows = 1024;
+
     /// <summary>
     /// x [n, H] ← block(x). <paramref name="rotary"/> null means absolute positions were added at the embedding step;
     /// <paramref name="runs"/> and <paramref name="loraScale"/> select per-row adapters (empty runs: base weights only).
@@ -30,9 +33,17 @@ internal static class EncoderBlock
         Attention.SelfAttention(s.Qkv, sequenceStarts, heads, h / heads, s.Context, context, s.Attention);
         layer.OutProj.Forward(s.Context, n, s.Hidden, runs, loraScale, context);
         LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm1Weight, layer.Norm1Bias, eps, context);
-        layer.Fc1.Forward(x, n, s.Ffn, runs, loraScale, context);
-        Activations.Gelu(s.Ffn, n * f, context);
-        layer.Fc2.Forward(s.Ffn, n, s.Hidden, runs, loraScale, context);
+
+        // The feed-forward network in chunks of rows: its 4·H-wide activations are the largest buffer, and a long
+        // document needs only one chunk of them at a time (rows are independent, so results do not change).
+        for (int first = 0; first < n; first += FeedForwardRows)
+        {
+            int rows = Math.Min(FeedForwardRows, n - first);
+            layer.Fc1.Forward(x, first, s.Ffn, 0, rows, first, runs, loraScale, context);
+            Activations.Gelu(s.Ffn, rows * f, context);
+            layer.Fc2.Forward(s.Ffn, 0, s.Hidden, first, rows, first, runs, loraScale, context);
+        }
+
         LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm2Weight, layer.Norm2Bias, eps, context);
     }
 
@@ -49,14 +60,18 @@ internal static class EncoderBlock
         {
             if (Qkv.Length < tokens * 3 * hidden)
             {
+                // Drop the smaller buffers first so a collection during the new allocations can reclaim them.
+                (Qkv, Context, Hidden) = ([], [], []);
                 Qkv = new float[tokens * 3 * hidden];
                 Context = new float[tokens * hidden];
                 Hidden = new float[tokens * hidden];
             }
 
-            if (Ffn.Length < tokens * ffn)
+            int ffnRows = Math.Min(tokens, FeedForwardRows);
+            if (Ffn.Length < ffnRows * ffn)
             {
-                Ffn = new float[tokens * ffn];
+                Ffn = [];
+                Ffn = new float[ffnRows * ffn];
             }
         }
     }

@@ -179,7 +179,7 @@ public sealed class JinaV3Weights : IDisposable
     internal void EmbedToken(int id, int adapter, Span<float> destination)
     {
         int h = Config.HiddenSize, r = Config.LoraRank;
-        _file.CopyFloat32(_wordTable, (long)id * h, destination);
+        _file.ReadFloat32(_wordTable, (long)id * h, destination);
         if (adapter >= 0)
         {
             Span<float> a = stackalloc float[r];

@@ -37,18 +37,26 @@ internal sealed class LoraLinear
 
     /// <summary>y[rows] = x·Wᵀ + b, then each run of rows with a task adds that task's scaled delta.</summary>
     public void Forward(float[] x, int rows, float[] y, IReadOnlyList<(int Start, int Count, int Adapter)> runs, float scale, ComputeContext context)
+        => Forward(x, 0, y, 0, rows, 0, runs, scale, context);
+
+    /// <summary>
+    /// The same for the tokens [<paramref name="firstToken"/>, firstToken + rows) of the batch, read from x starting at
+    /// row <paramref name="xRow"/> and written to y starting at row <paramref name="yRow"/> (a chunk of the batch).
+    /// </summary>
+    public void Forward(float[] x, int xRow, float[] y, int yRow, int rows, int firstToken, IReadOnlyList<(int Start, int Count, int Adapter)> runs, float scale, ComputeContext context)
     {
-        Gemm.Multiply(x.AsSpan(0, rows * In), rows, Weight, Bias, y.AsSpan(0, rows * Out), context);
+        Gemm.Multiply(x.AsSpan(xRow * In, rows * In), rows, Weight, Bias, y.AsSpan(yRow * Out, rows * Out), context);
         foreach (var (start, count, adapter) in runs)
         {
-            if (adapter < 0)
+            int first = Math.Max(start, firstToken), end = Math.Min(start + count, firstToken + rows);
+            if (adapter < 0 || first >= end)
             {
                 continue;
             }
 
             var a = new ReadOnlyMemory<float>(LoraA, adapter * Rank * In, Rank * In);
             var bt = new ReadOnlyMemory<float>(LoraBTransposed, adapter * Rank * Out, Rank * Out);
-            LowRank.AddDelta(x, In, y, Out, start, count, a, bt, Rank, scale, context);
+            LowRank.AddDelta(x, xRow + first - firstToken, In, y, yRow + first - firstToken, Out, end - first, a, bt, Rank, scale, context);
         }
     }
 }

@@ -100,6 +100,45 @@ public sealed class TinyParityTests(TinyFixture fixture, Xunit.Abstractions.ITes
         }
     }
 
+    [Theory]
+    [InlineData("BF16")]
+    [InlineData("F32")]
+    public void LongInputsPackedWithOtherTasks_MatchOfficialCode(string dtype)
+    {
+        // One packed batch: long input (no task), a short one with another task, long input (task 1). The feed-forward
+        // chunks (EncoderBlock.FeedForwardRows) and the attention blocks then cut across sequences and adapter runs.
+        var model = fixture.Model(dtype);
+        int h = model.HiddenSize;
+        var longCases = fixture.Cases("long").ToList();
+        var shortCase = fixture.Cases("single").First(c => Parity.TaskId(c) is int t && t != Parity.TaskId(longCases[1]));
+        var members = new[] { longCases[0], shortCase, longCases[1] };
+        var batch = EncoderBatch.FromSequences(
+            members.Select(c => Parity.Ints(c.GetProperty("input_ids"))).ToList(),
+            members.Select(c => Parity.TaskId(c) ?? -1).ToArray());
+        Assert.True(batch.TokenCount > 3 * EncoderBlock.FeedForwardRows);
+        var states = model.Forward(batch);
+
+        for (int m = 0; m < members.Length; m++)
+        {
+            int start = batch.SequenceStarts[m], end = batch.SequenceStarts[m + 1];
+            if (m == 1)
+            {
+                _stateMax = Math.Max(_stateMax, Parity.Within(states.AsSpan(start * h, (end - start) * h), Parity.Rows(members[m].GetProperty("last_hidden_state")), StateTolerance, "short member states"));
+            }
+            else
+            {
+                foreach (var row in members[m].GetProperty("token_states_rows").EnumerateObject())
+                {
+                    int t = start + int.Parse(row.Name);
+                    _stateMax = Math.Max(_stateMax, Parity.Within(states.AsSpan(t * h, h), Parity.Floats(row.Value), StateTolerance, $"long member {m} row {row.Name}"));
+                }
+            }
+
+            var mean = Pooling.Mean(states, h, start, end);
+            _pooledMax = Math.Max(_pooledMax, Parity.Within(mean, Parity.Floats(members[m].GetProperty("unnormalized")), PooledTolerance, $"member {m} mean"));
+        }
+    }
+
     [Fact]
     public void Bf16AndF32Files_GiveIdenticalStates()
     {

@@ -42,7 +42,7 @@ var report = new Dictionary<string, object?>
     ["tokensPerBatch"] = options.TokensPerBatch,
 };
 
-double? gemmFraction = null;
+double? gemmFraction = null, gemmGflops = null;
 if (!options.SkipGemm)
 {
     var context = new ComputeContext(options.Threads);
@@ -54,6 +54,7 @@ if (!options.SkipGemm)
     }
 
     gemmFraction = shapes.Where(s => s.M == 512 && s.N == 1024 && s.K == 1024).Max(s => s.FractionOfPeak);
+    gemmGflops = shapes.Where(s => s.M == 512 && s.N == 1024 && s.K == 1024 && s.Weights == "bf16").Max(s => s.Gflops);
     report["gemm"] = new { peakGflops = peak, shapes };
 }
 
@@ -107,6 +108,14 @@ if (engines.TryGetValue("jinaembed", out var ours) && engines.TryGetValue("onnxr
 if (engines.TryGetValue("jinaembed", out var engineOnly) && engineOnly.Document8192PeakResidentBytes is { } docPeak)
 {
     ratios["document_8192_peak_rss_minus_weights_gb"] = (docPeak - engineOnly.ResidentWeightBytes) / 1e9;
+    if (gemmGflops is { } rate && engineOnly.Document8192Seconds is { } seconds)
+    {
+        // The document's matrix FLOPs at the measured GEMM rate: how close the whole forward pass runs to it.
+        var config = JinaEmbed.Checkpoints.JinaV3Config.Load(Path.Combine(BenchData.CheckpointDirectory(options), "config.json"));
+        double n = EngineBenchmark.DocumentLength, h = config.HiddenSize, ffn = config.IntermediateSize;
+        double flops = config.NumHiddenLayers * ((2 * n * ((4 * h * h) + (2 * h * ffn))) + (4 * n * n * h));
+        ratios["document_8192_time_over_flop_bound"] = seconds / (flops / (rate * 1e9));
+    }
 }
 
 report["ratios"] = ratios;

@@ -1,5 +1,7 @@
 // NeoX (rotate-half) rotary position embedding over the whole head (spec §3.4, §9.4). Angles are formed exactly as
 // the reference does in fp32: inv_freq = 1 / base^(2i/d) (fp32 exponent and power), θ = p·inv_freq (one fp32 multiply).
+using System.Numerics;
+
 namespace JinaEmbed.Compute;
 
 /// <summary>A precomputed cos/sin table and the rotation applied to q and k.</summary>
@@ -82,15 +84,34 @@ public sealed class RotaryEmbedding
                 var sin = _sin.AsSpan(position * half, half);
                 for (int h = 0; h < 2 * heads; h++)
                 {
-                    var x = qkv.AsSpan((t * rowStride) + (h * d), d);
-                    for (int i = 0; i < half; i++)
-                    {
-                        float a = x[i], b = x[i + half];
-                        x[i] = (a * cos[i]) - (b * sin[i]);
-                        x[i + half] = (b * cos[i]) + (a * sin[i]);
-                    }
+                    Rotate(qkv.AsSpan((t * rowStride) + (h * d), d), cos, sin);
                 }
             }
         });
+    }
+
+    // x[i], x[i + half] ← rotation by θᵢ; vector lanes compute the same separately rounded products as the scalar tail.
+    private static void Rotate(Span<float> x, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin)
+    {
+        int half = cos.Length, i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i + Vector<float>.Count <= half; i += Vector<float>.Count)
+            {
+                var a = new Vector<float>(x[i..]);
+                var b = new Vector<float>(x[(i + half)..]);
+                var c = new Vector<float>(cos[i..]);
+                var s = new Vector<float>(sin[i..]);
+                ((a * c) - (b * s)).CopyTo(x[i..]);
+                ((b * c) + (a * s)).CopyTo(x[(i + half)..]);
+            }
+        }
+
+        for (; i < half; i++)
+        {
+            float a = x[i], b = x[i + half];
+            x[i] = (a * cos[i]) - (b * sin[i]);
+            x[i + half] = (b * cos[i]) + (a * sin[i]);
+        }
     }
 }

@@ -45,9 +45,15 @@ internal static class GemmBenchmark
                     : WeightMatrix.FromFloat32(values, n, k);
                 var bias = new float[n];
                 var y = new float[m * n];
-                Gemm.Multiply(x, m, w, bias, y, context);
+                // Warm-up until the driver code has reached its final JIT tier, then the best of many calls.
+                var warmUp = Stopwatch.StartNew();
+                while (warmUp.Elapsed < TimeSpan.FromSeconds(quick ? 0.2 : 0.5))
+                {
+                    Gemm.Multiply(x, m, w, bias, y, context);
+                }
+
                 double flop = 2.0 * m * n * k;
-                int reps = Math.Clamp((int)((quick ? 1e9 : 4e9) / flop), 5, 2000);
+                int reps = Math.Clamp((int)((quick ? 1e10 : 4e10) / flop), 20, 2000);
                 double best = double.MaxValue;
                 for (int r = 0; r < reps; r++)
                 {

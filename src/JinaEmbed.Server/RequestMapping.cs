@@ -86,7 +86,7 @@ internal static class RequestMapping
         {
             Task = task,
             Dimensions = wire.Dimensions,
-            Normalize = wire.Normalized ?? wire.Normalize ?? true,
+            Normalize = wire.Normalized ?? wire.Normalize ?? true, // the API's default (spec/api.md), for every model
             Truncate = wire.Truncate ?? false,
             LateChunking = lateChunking,
         };

@@ -148,7 +148,7 @@ internal sealed class ToyBackend : IEmbeddingBackend
         var shifted = ranges.Select(r => r is { } v ? ((int, int)?)(v.Start + task.Prompt.Length, v.End + task.Prompt.Length) : null).ToArray();
         var spans = LateChunking.Spans(encoding, shifted);
         int dimensions = Matryoshka.Resolve(options.Dimensions, HiddenSize);
-        return new LateChunkingPlan(encoding.Ids, task.Adapter, spans, MaxTokens, LateChunkingOverlap, HiddenSize, dimensions, options.Normalize);
+        return new LateChunkingPlan(encoding.Ids, task.Adapter, spans, MaxTokens, LateChunkingOverlap, HiddenSize, dimensions, options.Normalize ?? true);
     }
 
     public Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken) => scheduled.EmbedAsync(request, cancellationToken);

@@ -10,8 +10,11 @@ public sealed record EmbedOptions
     /// <summary>Matryoshka size: keep the first N dimensions (1..hidden size); null keeps all.</summary>
     public int? Dimensions { get; init; }
 
-    /// <summary>L2-normalise each vector after truncation.</summary>
-    public bool Normalize { get; init; } = true;
+    /// <summary>
+    /// L2-normalise each vector after truncation; null follows the model's own pipeline (jina-embeddings-v3 always
+    /// normalises; a sentence-transformers model when its modules.json lists a Normalize module).
+    /// </summary>
+    public bool? Normalize { get; init; }
 
     /// <summary>Cut inputs longer than the model's maximum (keeping the closing special token) instead of failing.</summary>
     public bool Truncate { get; init; }

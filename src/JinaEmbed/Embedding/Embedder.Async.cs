@@ -34,7 +34,7 @@ public sealed partial class Embedder
                 (chunks, embedOptions) => PlanLateChunks(chunks, embedOptions, lateChunking),
                 _model.HiddenSize,
                 scheduler)
-            { Pooling = _loaded.Pooling });
+            { Pooling = _loaded.Pooling, NormalizeByDefault = _loaded.Normalize });
             return scheduler;
         }
     }

@@ -91,7 +91,7 @@ public sealed partial class Embedder
             throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"late chunking overlap must be between 0 and {window - 1} tokens, got {lateChunking.Overlap}.", "late_chunking");
         }
 
-        return new LateChunkingPlan(ids, task.Adapter, spans, window, lateChunking.Overlap, _model.HiddenSize, dimensions, options.Normalize);
+        return new LateChunkingPlan(ids, task.Adapter, spans, window, lateChunking.Overlap, _model.HiddenSize, dimensions, options.Normalize ?? _loaded.Normalize);
     }
 
     private float[][] RunPlan(LateChunkingPlan plan)

@@ -206,7 +206,7 @@ public sealed partial class Embedder : IDisposable
     {
         int hidden = _model.HiddenSize;
         var pooled = Pooling.Apply(_loaded.Pooling, tokenStates, hidden, start, end);
-        return Matryoshka.Apply(pooled, Matryoshka.Resolve(options.Dimensions, hidden), options.Normalize);
+        return Matryoshka.Apply(pooled, Matryoshka.Resolve(options.Dimensions, hidden), options.Normalize ?? _loaded.Normalize);
     }
 
     /// <summary>Runs sequences in batches of at most <see cref="EmbedderOptions.MaxBatchTokens"/> tokens; one vector each.</summary>

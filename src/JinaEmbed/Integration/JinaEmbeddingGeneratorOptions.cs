@@ -20,6 +20,9 @@ public sealed record JinaEmbeddingGeneratorOptions
     /// <summary>Cut over-long texts instead of failing, unless a call says otherwise.</summary>
     public bool Truncate { get; init; }
 
-    /// <summary>L2-normalise the float vectors (after Matryoshka truncation), as the model's own encode() does.</summary>
-    public bool Normalize { get; init; } = true;
+    /// <summary>
+    /// L2-normalise the float vectors (after Matryoshka truncation); null (the default) does what the model's own
+    /// encode() does: always for jina-embeddings-v3, for a sentence-transformers model when it has a Normalize module.
+    /// </summary>
+    public bool? Normalize { get; init; }
 }

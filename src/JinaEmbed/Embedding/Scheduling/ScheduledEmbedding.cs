@@ -36,6 +36,9 @@ internal sealed class ScheduledEmbedding
     /// <summary>The model's pooling (mean for jina-v3; from 1_Pooling for BERT).</summary>
     public PoolingMode Pooling { get; init; } = PoolingMode.Mean;
 
+    /// <summary>Whether the model's own pipeline L2-normalises (used when a request does not say).</summary>
+    public bool NormalizeByDefault { get; init; } = true;
+
     public BatchScheduler Scheduler { get; }
 
     public async Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken)
@@ -64,7 +67,7 @@ internal sealed class ScheduledEmbedding
             int length = prepared.Ids.Length;
             tokenCount += length;
             sequences[i] = new PendingSequence(prepared.Ids, prepared.Adapter, (states, hidden) =>
-                vectors[index] = Matryoshka.Apply(Embedding.Pooling.Apply(Pooling, states, hidden, 0, length), dimensions, options.Normalize));
+                vectors[index] = Matryoshka.Apply(Embedding.Pooling.Apply(Pooling, states, hidden, 0, length), dimensions, options.Normalize ?? NormalizeByDefault));
         }
 
         var times = await Scheduler.SubmitAsync(sequences, cancellationToken).ConfigureAwait(false);

@@ -46,10 +46,14 @@ internal sealed class RunningServer : IAsyncDisposable
     }
 
     /// <summary>A server over the real tiny model fixture.</summary>
-    public static async Task<RunningServer> StartTinyAsync(Action<ServerOptions>? configure = null)
+    public static Task<RunningServer> StartTinyAsync(Action<ServerOptions>? configure = null)
+        => StartModelAsync(Fixtures.Path("tiny-jina-v3"), configure);
+
+    /// <summary>A server over a model folder, once it reports ready.</summary>
+    public static async Task<RunningServer> StartModelAsync(string modelDirectory, Action<ServerOptions>? configure = null)
     {
         var options = TestOptions(configure);
-        var server = await EmbeddingServer.StartAsync(options, Fixtures.Path("tiny-jina-v3"));
+        var server = await EmbeddingServer.StartAsync(options, modelDirectory);
         var running = new RunningServer(server, options);
         await server.Ready.WaitAsync(TimeSpan.FromSeconds(120));
         return running;

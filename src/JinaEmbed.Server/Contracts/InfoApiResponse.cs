@@ -10,7 +10,7 @@ internal sealed record InfoApiResponse(
     [property: JsonPropertyName("revision")] string? Revision,
     [property: JsonPropertyName("hidden_size")] int HiddenSize,
     [property: JsonPropertyName("max_tokens")] int MaxTokens,
-    [property: JsonPropertyName("default_task")] string DefaultTask,
+    [property: JsonPropertyName("default_task")] string? DefaultTask,
     [property: JsonPropertyName("tasks")] IReadOnlyList<InfoApiTask> Tasks,
     [property: JsonPropertyName("weight_dtype")] string WeightDtype,
     [property: JsonPropertyName("threads")] int Threads,

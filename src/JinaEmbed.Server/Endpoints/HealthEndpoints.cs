@@ -44,7 +44,7 @@ internal static class HealthEndpoints
             backend.Revision,
             backend.HiddenSize,
             backend.MaxTokens,
-            options.DefaultTask,
+            backend.Tasks.Count > 0 ? options.DefaultTask : null, // a model without adapters has no default task
             backend.Tasks.Select(t => new InfoApiTask(t.Name, t.Adapter, t.Prompt)).ToArray(),
             backend.WeightType,
             backend.Threads,

@@ -28,7 +28,7 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
 
     public int MaxTokens => embedder.Info.MaxTokens;
 
-    public int VocabularySize => embedder.Tokenizer.VocabularySize;
+    public int VocabularySize => embedder.Info.VocabularySize; // the model's table: also right without tokenizer.json
 
     public IReadOnlyList<ModelTask> Tasks { get; }
 

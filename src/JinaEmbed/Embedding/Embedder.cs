@@ -30,6 +30,7 @@ public sealed partial class Embedder : IDisposable
             MatryoshkaDimensions = loaded.MatryoshkaDimensions,
             WeightDataType = loaded.WeightDataType,
             AdapterCount = _model.AdapterCount,
+            VocabularySize = loaded.VocabularySize,
             Architecture = loaded.Architecture,
             Pooling = loaded.Pooling,
             Normalize = loaded.Normalize,

@@ -28,6 +28,9 @@ public sealed record ModelInfo
     /// <summary>Number of task adapters.</summary>
     public required int AdapterCount { get; init; }
 
+    /// <summary>Rows of the model's word-embedding table: token ids must lie in [0, VocabularySize).</summary>
+    public int VocabularySize { get; init; }
+
     /// <summary>Architecture of the encoder (<c>jina-v3</c> or <c>bert</c>).</summary>
     public string Architecture { get; init; } = "jina-v3";
 

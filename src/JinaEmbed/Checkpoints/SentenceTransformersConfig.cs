@@ -56,6 +56,12 @@ public sealed record SentenceTransformersConfig
                         break;
                     case "Pooling":
                         string path = StringProperty(module, "path", modulesPath) ?? "";
+                        if (path.Length == 0)
+                        {
+                            // An empty path would read the model's own config.json as the pooling config.
+                            throw new CheckpointException($"{modulesPath}: the Pooling module needs a 'path' (its folder, e.g. 1_Pooling).");
+                        }
+
                         (pooling, includePrompt) = ReadPooling(Path.Combine(directory, path, "config.json"));
                         break;
                     default:
@@ -69,10 +75,15 @@ public sealed record SentenceTransformersConfig
         string stPath = Path.Combine(directory, "config_sentence_transformers.json");
         if (File.Exists(stPath))
         {
-            using var st = Read(stPath);
+            using var st = ReadObject(stPath);
             var root = st.RootElement;
-            if (root.TryGetProperty("prompts", out var p) && p.ValueKind == JsonValueKind.Object)
+            if (root.TryGetProperty("prompts", out var p) && p.ValueKind != JsonValueKind.Null)
             {
+                if (p.ValueKind != JsonValueKind.Object)
+                {
+                    throw new CheckpointException($"{stPath}: 'prompts' must be an object of name → prompt text.");
+                }
+
                 foreach (var prompt in p.EnumerateObject())
                 {
                     prompts[prompt.Name] = prompt.Value.ValueKind == JsonValueKind.String
@@ -98,7 +109,7 @@ public sealed record SentenceTransformersConfig
         string sbPath = Path.Combine(directory, "sentence_bert_config.json");
         if (File.Exists(sbPath))
         {
-            using var sb = Read(sbPath);
+            using var sb = ReadObject(sbPath);
             if (sb.RootElement.TryGetProperty("max_seq_length", out var m) && m.ValueKind != JsonValueKind.Null)
             {
                 maxLength = m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out int v) && v > 0
@@ -125,9 +136,15 @@ public sealed record SentenceTransformersConfig
             throw new CheckpointException($"Pooling config {path} does not exist.");
         }
 
-        using var document = Read(path);
+        using var document = ReadObject(path);
         var root = document.RootElement;
-        bool Flag(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.True;
+        bool? Boolean(string key) => !root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null ? null : v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new CheckpointException($"{path}: '{key}' must be true or false, got {v.GetRawText()}."),
+        };
+        bool Flag(string key) => Boolean(key) ?? false;
         var modes = new List<PoolingMode>();
         if (Flag("pooling_mode_cls_token"))
         {
@@ -158,15 +175,27 @@ public sealed record SentenceTransformersConfig
             throw new CheckpointException($"{path}: exactly one pooling mode must be set (mean, CLS or max); found {modes.Count}.");
         }
 
-        bool includePrompt = !root.TryGetProperty("include_prompt", out var ip) || ip.ValueKind != JsonValueKind.False;
-        return (modes[0], includePrompt);
+        return (modes[0], Boolean("include_prompt") ?? true);
+    }
+
+    private static JsonDocument ReadObject(string path)
+    {
+        var document = Read(path);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw new CheckpointException($"{path} must be a JSON object.");
+        }
+
+        return document;
     }
 
     private static JsonDocument Read(string path)
     {
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
+            // As text, so a UTF-8 byte-order mark is accepted (as config.json's reader does).
+            return JsonDocument.Parse(File.ReadAllText(path));
         }
         catch (JsonException e)
         {

@@ -389,4 +389,68 @@ public sealed class SentenceTransformersConfigTests : IDisposable
         var e = Rejects();
         Assert.Contains($"{LengthPath} is not well-formed JSON", e.Message);
     }
+
+    [Theory]
+    [InlineData("pooling")]
+    [InlineData("prompts")]
+    [InlineData("length")]
+    public void JsonThatIsNotAnObject_IsNamed(string file)
+    {
+        WriteMeanPooled();
+        string path = file switch { "pooling" => PoolingPath, "prompts" => PromptsPath, _ => LengthPath };
+        Write(path, "[]");
+        var e = Rejects();
+        Assert.Contains($"{path} must be a JSON object", e.Message);
+    }
+
+    [Fact]
+    public void ByteOrderMarks_AreAccepted()
+    {
+        WriteMeanPooled(normalize: true);
+        var bom = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
+        File.WriteAllText(ModulesPath, File.ReadAllText(ModulesPath), bom);
+        File.WriteAllText(PoolingPath, File.ReadAllText(PoolingPath), bom);
+        File.WriteAllText(PromptsPath, """{"prompts": {"query": "query: "}}""", bom);
+        File.WriteAllText(LengthPath, """{"max_seq_length": 128}""", bom);
+        var config = SentenceTransformersConfig.Load(Dir);
+        Assert.True(config.Normalize);
+        Assert.Equal("query: ", config.Prompts["query"]);
+        Assert.Equal(128, config.MaxSequenceLength);
+    }
+
+    [Theory]
+    [InlineData("""{"idx": 1, "name": "1", "path": "", "type": "sentence_transformers.models.Pooling"}""")]
+    [InlineData("""{"idx": 1, "name": "1", "type": "sentence_transformers.models.Pooling"}""")]
+    public void PoolingModuleWithoutAPath_IsRejected(string module)
+    {
+        WriteModules(Transformer, module);
+        Write(Path.Combine(Dir, "config.json"), """{"model_type": "bert"}""");
+        var e = Rejects();
+        Assert.Contains(ModulesPath, e.Message);
+        Assert.Contains("'path'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("[\"query: \"]")]
+    [InlineData("\"query: \"")]
+    public void PromptsThatAreNotAnObject_AreRejected(string value)
+    {
+        Write(PromptsPath, $$"""{"prompts": {{value}}}""");
+        var e = Rejects();
+        Assert.Contains(PromptsPath, e.Message);
+        Assert.Contains("'prompts'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("pooling_mode_mean_tokens", "1")]
+    [InlineData("pooling_mode_cls_token", "\"true\"")]
+    [InlineData("include_prompt", "0")]
+    public void PoolingFlagsThatAreNotBooleans_AreNamed(string key, string value)
+    {
+        WriteModules(Transformer, Pooling);
+        Write(PoolingPath, $$"""{"pooling_mode_max_tokens": true, "{{key}}": {{value}}}""");
+        var e = Rejects();
+        Assert.Contains(PoolingPath, e.Message);
+        Assert.Contains($"'{key}'", e.Message);
+    }
 }

@@ -109,10 +109,18 @@ public sealed class BertConfig
             }
         }
 
-        Require(config.HiddenSize > 0 && config.NumHiddenLayers > 0 && config.NumAttentionHeads > 0 && config.IntermediateSize > 0 && config.VocabSize > 0, "sizes must be positive");
+        foreach (var (key, value) in new[]
+        {
+            ("hidden_size", config.HiddenSize), ("num_hidden_layers", config.NumHiddenLayers), ("num_attention_heads", config.NumAttentionHeads),
+            ("intermediate_size", config.IntermediateSize), ("vocab_size", config.VocabSize),
+        })
+        {
+            Require(value > 0, $"'{key}' must be positive, got {value}");
+        }
+
         Require(config.HiddenSize % config.NumAttentionHeads == 0, $"hidden_size {config.HiddenSize} is not a multiple of num_attention_heads {config.NumAttentionHeads}");
         Require(config.MaxPositionEmbeddings > 0 && config.TypeVocabSize > 0, "max_position_embeddings and type_vocab_size must be positive");
-        Require(config.LayerNormEps > 0, "layer_norm_eps must be positive");
+        Require(config.LayerNormEps > 0 && float.IsFinite(config.LayerNormEps), "layer_norm_eps must be a positive fp32 number");
         return config;
     }
 

@@ -175,7 +175,7 @@ public sealed class BertConfigTests : IDisposable
     {
         var e = Rejects($$"""{"model_type": "bert", "{{key}}": {{value}}}""");
         Assert.Contains(Source, e.Message);
-        Assert.Contains("sizes must be positive", e.Message);
+        Assert.Contains($"'{key}' must be positive, got {value}", e.Message);
     }
 
     [Fact]
@@ -199,11 +199,12 @@ public sealed class BertConfigTests : IDisposable
     [Theory]
     [InlineData("0")]
     [InlineData("-1e-12")]
+    [InlineData("1e300")] // beyond fp32: would be infinity
     public void NonPositiveLayerNormEps_IsRejected(string value)
     {
         var e = Rejects($$"""{"model_type": "bert", "layer_norm_eps": {{value}}}""");
         Assert.Contains(Source, e.Message);
-        Assert.Contains("layer_norm_eps must be positive", e.Message);
+        Assert.Contains("layer_norm_eps must be a positive fp32 number", e.Message);
     }
 
     [Theory]

@@ -250,26 +250,16 @@ public sealed class JinaV3Weights : IDisposable
         }
 
         var bias = file.ReadFloat32(file.Get(module + ".bias"));
-        float[] a = [], bt = [];
+        float[] a = [], b = [];
         if (tasks > 0)
         {
             a = file.ReadFloat32(file.Get(module + LoraA));
-            var b = file.ReadFloat32(file.Get(module + LoraB));
-            bt = new float[b.Length];
-            for (int t = 0; t < tasks; t++)
-            {
-                for (int o = 0; o < outDim; o++)
-                {
-                    for (int k = 0; k < rank; k++)
-                    {
-                        bt[(((t * rank) + k) * outDim) + o] = b[(((t * outDim) + o) * rank) + k];
-                    }
-                }
-            }
+            b = file.ReadFloat32(file.Get(module + LoraB));
         }
 
-        resident += weight.ResidentBytes + ((long)(bias.Length + a.Length + bt.Length) * sizeof(float));
-        return new LoraLinear(weight, bias, a, bt, tasks, rank);
+        var linear = new LoraLinear(weight, bias, a, b, tasks, rank);
+        resident += linear.ResidentBytes;
+        return linear;
     }
 
     private sealed class LinearScratch

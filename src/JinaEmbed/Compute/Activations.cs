@@ -16,7 +16,12 @@ public static class Activations
         context.For(items, item =>
         {
             var v = values.AsSpan(item * PerItem, Math.Min(PerItem, count - (item * PerItem)));
-            int i = Vector512.IsHardwareAccelerated ? Gelu512(v) : GeluVector(v);
+            int i = context.Tier switch
+            {
+                IsaTier.Avx512 => Gelu512(v),
+                IsaTier.Avx2 => Gelu256(v),
+                _ => GeluVector(v),
+            };
             for (; i < v.Length; i++)
             {
                 v[i] = Gelu(v[i]);
@@ -50,6 +55,39 @@ public static class Activations
                 p = Vector512.FusedMultiplyAdd(t, p, Vector512.Create(-1.26551223f));
                 var erfcAbs = t * VectorMath.Exp(p - (a * a));
                 var erfc = Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<float>.Zero), two - erfcAbs, erfcAbs);
+                (half * z * erfc).Store(p0 + i);
+            }
+        }
+
+        return i;
+    }
+
+    // The same in 8 lanes for AVX2 machines.
+    private static unsafe int Gelu256(Span<float> v)
+    {
+        var half = Vector256.Create(0.5f);
+        var one = Vector256<float>.One;
+        var two = Vector256.Create(2f);
+        var invSqrt2 = Vector256.Create(0.70710678118654752440f);
+        int i = 0;
+        fixed (float* p0 = v)
+        {
+            for (; i + 8 <= v.Length; i += 8)
+            {
+                var z = Vector256.Load(p0 + i);
+                var a = Vector256.Abs(z) * invSqrt2;
+                var t = one / Vector256.FusedMultiplyAdd(half, a, one);
+                var p = Vector256.FusedMultiplyAdd(t, Vector256.Create(0.17087277f), Vector256.Create(-0.82215223f));
+                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(1.48851587f));
+                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(-1.13520398f));
+                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(0.27886807f));
+                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(-0.18628806f));
+                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(0.09678418f));
+                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(0.37409196f));
+                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(1.00002368f));
+                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(-1.26551223f));
+                var erfcAbs = t * VectorMath.Exp(p - (a * a));
+                var erfc = Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), two - erfcAbs, erfcAbs);
                 (half * z * erfc).Store(p0 + i);
             }
         }

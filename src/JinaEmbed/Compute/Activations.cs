@@ -19,7 +19,6 @@ public static class Activations
             int i = context.Tier switch
             {
                 IsaTier.Avx512 => Gelu512(v),
-                IsaTier.Avx2 => Gelu256(v),
                 _ => GeluVector(v),
             };
             for (; i < v.Length; i++)
@@ -62,39 +61,6 @@ public static class Activations
         return i;
     }
 
-    // The same in 8 lanes for AVX2 machines.
-    private static unsafe int Gelu256(Span<float> v)
-    {
-        var half = Vector256.Create(0.5f);
-        var one = Vector256<float>.One;
-        var two = Vector256.Create(2f);
-        var invSqrt2 = Vector256.Create(0.70710678118654752440f);
-        int i = 0;
-        fixed (float* p0 = v)
-        {
-            for (; i + 8 <= v.Length; i += 8)
-            {
-                var z = Vector256.Load(p0 + i);
-                var a = Vector256.Abs(z) * invSqrt2;
-                var t = one / Vector256.FusedMultiplyAdd(half, a, one);
-                var p = Vector256.FusedMultiplyAdd(t, Vector256.Create(0.17087277f), Vector256.Create(-0.82215223f));
-                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(1.48851587f));
-                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(-1.13520398f));
-                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(0.27886807f));
-                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(-0.18628806f));
-                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(0.09678418f));
-                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(0.37409196f));
-                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(1.00002368f));
-                p = Vector256.FusedMultiplyAdd(t, p, Vector256.Create(-1.26551223f));
-                var erfcAbs = t * VectorMath.Exp(p - (a * a));
-                var erfc = Vector256.ConditionalSelect(Vector256.GreaterThan(z, Vector256<float>.Zero), two - erfcAbs, erfcAbs);
-                (half * z * erfc).Store(p0 + i);
-            }
-        }
-
-        return i;
-    }
-
     // The same erfc form in fp32 lanes (issue #4): erfc(a) = t·exp(−a² + P(t)), t = 1/(1 + a/2), a = |z|/√2;
     // the fp32 evaluation adds a relative error of a few 1e-7. Returns how many leading values it handled.
     private static int GeluVector(Span<float> v)
@@ -124,7 +90,7 @@ public static class Activations
             p = System.Numerics.Vector.FusedMultiplyAdd(t, p, new System.Numerics.Vector<float>(0.37409196f));
             p = System.Numerics.Vector.FusedMultiplyAdd(t, p, new System.Numerics.Vector<float>(1.00002368f));
             p = System.Numerics.Vector.FusedMultiplyAdd(t, p, new System.Numerics.Vector<float>(-1.26551223f));
-            var erfcAbs = t * System.Numerics.Vector.Exp(p - (a * a));
+            var erfcAbs = t * Exp(p - (a * a));
 
             // u = −z/√2: erfc(u) = erfc(|u|) for z ≤ 0, 2 − erfc(|u|) for z > 0.
             var erfc = System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(z, System.Numerics.Vector<float>.Zero), two - erfcAbs, erfcAbs);
@@ -133,6 +99,12 @@ public static class Activations
 
         return i;
     }
+
+    // Vector<float> is 8 lanes on AVX2 machines: use VectorMath's fp32 exp there (Vector.Exp(float) computes in double).
+    private static System.Numerics.Vector<float> Exp(System.Numerics.Vector<float> x) =>
+        System.Numerics.Vector<float>.Count == 8 && Vector256.IsHardwareAccelerated
+            ? VectorMath.Exp(x.AsVector256()).AsVector()
+            : System.Numerics.Vector.Exp(x);
 
     /// <summary>Exact GELU of one value.</summary>
     public static float Gelu(float z)

@@ -16,11 +16,7 @@ public static class Activations
         context.For(items, item =>
         {
             var v = values.AsSpan(item * PerItem, Math.Min(PerItem, count - (item * PerItem)));
-            int i = context.Tier switch
-            {
-                IsaTier.Avx512 => Gelu512(v),
-                _ => GeluVector(v),
-            };
+            int i = context.Tier == IsaTier.Avx512 ? Gelu512(v) : GeluVector(v);
             for (; i < v.Length; i++)
             {
                 v[i] = Gelu(v[i]);

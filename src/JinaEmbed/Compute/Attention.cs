@@ -12,7 +12,7 @@ namespace JinaEmbed.Compute;
 public static class Attention
 {
     // Keys and values are packed once per (sequence, head), so blocks are sized for the kernels alone: 256 × 256 was
-    // fastest on Zen 4 (2×2048: 222 → 266 GFLOP/s against 128 × 128) — fewer online-softmax rescales, more reuse of
+    // fastest on Zen 5 (2×2048: 222 → 266 GFLOP/s against 128 × 128) — fewer online-softmax rescales, more reuse of
     // each key/value block — and a 256 KB score tile per thread still fits in L2.
     private const int QueryBlock = 256;
     private const int KeyBlock = 256;
@@ -57,33 +57,26 @@ public static class Attention
 
         workspace ??= new AttentionWorkspace();
         workspace.Pack(qkv, sequenceStarts, heads, headDimension, context);
-        var packed = workspace;
 
         // Items run head by head within a sequence, so the threads share one head's packed keys and values in cache.
-        int[] blockStart = new int[sequenceStarts.Length];
-        for (int i = 0, s = 0; s + 1 < sequenceStarts.Length; s++)
+        var items = new List<(int Seq, int Head, int First)>(blocks.Count * heads);
+        for (int s = 0; s + 1 < sequenceStarts.Length; s++)
         {
-            blockStart[s] = i;
-            i += (sequenceStarts[s + 1] - sequenceStarts[s] + QueryBlock - 1) / QueryBlock;
-            blockStart[s + 1] = i;
+            for (int head = 0; head < heads; head++)
+            {
+                for (int first = sequenceStarts[s]; first < sequenceStarts[s + 1]; first += QueryBlock)
+                {
+                    items.Add((s, head, first));
+                }
+            }
         }
 
-        context.For(blocks.Count * heads, item =>
+        context.For(items.Count, item =>
         {
-            int seq = Array.BinarySearch(blockStart, item / heads);
-            seq = seq >= 0 ? seq : ~seq - 1;
-            while (blockStart[seq + 1] == blockStart[seq])
-            {
-                seq++; // empty sequences own no blocks
-            }
-
-            int seqItems = (blockStart[seq + 1] - blockStart[seq]) * heads;
-            int local = item - (blockStart[seq] * heads);
-            int perHead = seqItems / heads;
-            int head = local / perHead, block = local % perHead;
+            var (seq, head, first) = items[item];
             var tile = t_tile ??= new Tile();
             tile.Ensure(headDimension);
-            RunBlocked(qkv, width, headDimension, head, sequenceStarts[seq], sequenceStarts[seq + 1], sequenceStarts[seq] + (block * QueryBlock), scale, packed, seq, output, tile, context.Tier);
+            RunBlocked(qkv, width, headDimension, head, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, workspace, seq, output, tile, context.Tier);
         });
     }
 

@@ -48,15 +48,7 @@ public sealed class BertConfig
     public static BertConfig Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string json;
-        try
-        {
-            json = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointException($"Cannot read config {path}: {e.Message}", e);
-        }
+        string json = ConfigJson.ReadText(path);
 
         return Parse(json, path);
     }
@@ -65,7 +57,7 @@ public sealed class BertConfig
     public static BertConfig Parse(string json, string source = "config.json")
     {
         ArgumentNullException.ThrowIfNull(json);
-        using var document = ParseDocument(json, source);
+        using var document = ConfigJson.ParseObject(json, source);
         var root = document.RootElement;
         string? modelType = OptionalString(root, "model_type", source);
         if (modelType != "bert")
@@ -129,39 +121,10 @@ public sealed class BertConfig
     public static string? ReadModelType(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string json;
-        try
-        {
-            json = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointException($"Cannot read config {path}: {e.Message}", e);
-        }
+        string json = ConfigJson.ReadText(path);
 
-        using var document = ParseDocument(json, path);
+        using var document = ConfigJson.ParseObject(json, path);
         return OptionalString(document.RootElement, "model_type", path);
-    }
-
-    private static JsonDocument ParseDocument(string json, string source)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"Config {source} is not well-formed JSON: {e.Message}", e);
-        }
-
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw new CheckpointException($"Config {source} is not a JSON object.");
-        }
-
-        return document;
     }
 
     private static string? OptionalString(JsonElement root, string key, string source)

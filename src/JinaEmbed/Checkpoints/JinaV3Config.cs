@@ -74,41 +74,16 @@ public sealed class JinaV3Config
     public static JinaV3Config Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string json;
-        try
-        {
-            json = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointException($"Cannot read config {path}: {e.Message}", e);
-        }
-
-        return Parse(json, path);
+        return Parse(ConfigJson.ReadText(path), path);
     }
 
     /// <summary>Parses config.json content; <paramref name="source"/> names it in errors.</summary>
     public static JinaV3Config Parse(string json, string source = "config.json")
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"Config {source} is not well-formed JSON: {e.Message}", e);
-        }
-
-        using (document)
+        using (var document = ConfigJson.ParseObject(json, source))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new CheckpointException($"Config {source} is not a JSON object.");
-            }
-
             var reader = new Reader(root, source);
             string positionType = reader.String("position_embedding_type") ?? "rotary";
             if (positionType != "rotary")

@@ -22,28 +22,9 @@ public static class ModelLoader
     {
         ArgumentNullException.ThrowIfNull(directory);
         string path = Path.Combine(directory, "config.json");
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"Config {path} is not well-formed JSON: {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CheckpointException($"Cannot read config {path}: {e.Message}", e);
-        }
-
-        using (document)
+        using (var document = ConfigJson.ParseObject(ConfigJson.ReadText(path), path))
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new CheckpointException($"Config {path} is not a JSON object.");
-            }
-
             string? Text(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             var architectures = root.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array
                 ? a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()

@@ -75,42 +75,25 @@ public sealed class BertModel : IEncoderModel
     public float[] Forward(EncoderBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var c = Config;
-        int n = batch.TokenCount, h = c.HiddenSize;
         Validate(batch);
-        var x = new float[n * h];
-        if (n == 0)
-        {
-            return x;
-        }
+        var c = Config;
+        var ids = batch.TokenIds;
+        var starts = batch.SequenceStarts;
 
-        var s = Interlocked.Exchange(ref _spare, null) ?? new EncoderBlock.Buffers();
-        try
-        {
-            s.Ensure(n, h, c.IntermediateSize);
-            var ids = batch.TokenIds;
-            var starts = batch.SequenceStarts;
-
-            // Positions restart at 0 in every sequence of the packed batch.
-            Context.For(batch.SequenceCount, seq =>
-            {
-                for (int t = starts[seq]; t < starts[seq + 1]; t++)
-                {
-                    _weights.EmbedToken(ids[t], t - starts[seq], 0, x.AsSpan(t * h, h));
-                }
-            });
-            LayerNorm.Apply(x, null, n, h, _weights.EmbeddingLayerNormWeight, _weights.EmbeddingLayerNormBias, c.LayerNormEps, Context);
-            foreach (var layer in _weights.Layers)
-            {
-                EncoderBlock.Forward(layer, x, n, starts, c.NumAttentionHeads, c.LayerNormEps, null, NoAdapters, 0f, s, Context);
-            }
-
-            return x;
-        }
-        finally
-        {
-            Volatile.Write(ref _spare, s);
-        }
+        // Positions restart at 0 in every sequence of the packed batch; token type 0.
+        return EncoderBlock.ForwardStack(
+            batch,
+            (t, seq, row) => _weights.EmbedToken(ids[t], t - starts[seq], 0, row),
+            _weights.EmbeddingLayerNormWeight,
+            _weights.EmbeddingLayerNormBias,
+            _weights.Layers,
+            c.NumAttentionHeads,
+            c.LayerNormEps,
+            null,
+            NoAdapters,
+            0f,
+            ref _spare,
+            Context);
     }
 
     /// <summary>Unmaps the checkpoint.</summary>

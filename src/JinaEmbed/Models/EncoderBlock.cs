@@ -4,6 +4,9 @@ using JinaEmbed.Compute;
 
 namespace JinaEmbed.Models;
 
+/// <summary>Writes the embedding of batch token <c>token</c> (of sequence <c>sequence</c>) into <c>row</c>.</summary>
+internal delegate void TokenEmbedding(int token, int sequence, Span<float> row);
+
 /// <summary>Runs one encoder block in place on packed token states.</summary>
 internal static class EncoderBlock
 {
@@ -45,6 +48,57 @@ internal static class EncoderBlock
         }
 
         LayerNorm.Apply(x, s.Hidden, n, h, layer.Norm2Weight, layer.Norm2Bias, eps, context);
+    }
+
+    /// <summary>
+    /// The whole encoder on a packed batch: every token's embedding, the embedding LayerNorm, then every block. Takes
+    /// the model's spare <see cref="Buffers"/> (a concurrent call makes its own) and gives them back afterwards.
+    /// </summary>
+    public static float[] ForwardStack(
+        EncoderBatch batch,
+        TokenEmbedding embed,
+        float[] normWeight,
+        float[] normBias,
+        IReadOnlyList<JinaV3Layer> layers,
+        int heads,
+        float eps,
+        RotaryEmbedding? rotary,
+        IReadOnlyList<(int Start, int Count, int Adapter)> runs,
+        float loraScale,
+        ref Buffers? spare,
+        ComputeContext context)
+    {
+        int n = batch.TokenCount, h = normWeight.Length, f = layers.Count > 0 ? layers[0].Fc1.Out : 0;
+        var x = new float[n * h];
+        if (n == 0)
+        {
+            return x;
+        }
+
+        var s = Interlocked.Exchange(ref spare, null) ?? new Buffers();
+        try
+        {
+            s.Ensure(n, h, f);
+            var starts = batch.SequenceStarts;
+            context.For(batch.SequenceCount, seq =>
+            {
+                for (int t = starts[seq]; t < starts[seq + 1]; t++)
+                {
+                    embed(t, seq, x.AsSpan(t * h, h));
+                }
+            });
+            LayerNorm.Apply(x, null, n, h, normWeight, normBias, eps, context);
+            foreach (var layer in layers)
+            {
+                Forward(layer, x, n, starts, heads, eps, rotary, runs, loraScale, s, context);
+            }
+
+            return x;
+        }
+        finally
+        {
+            Volatile.Write(ref spare, s);
+        }
     }
 
     /// <summary>Activation buffers reused across calls; they grow to the largest batch seen.</summary>

@@ -73,45 +73,25 @@ public sealed class JinaV3Model : IEncoderModel
     public float[] Forward(EncoderBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var c = Config;
-        int n = batch.TokenCount, h = c.HiddenSize, f = c.IntermediateSize;
         Validate(batch);
-        var x = new float[n * h];
-        if (n == 0)
-        {
-            return x;
-        }
+        var c = Config;
+        var ids = batch.TokenIds;
+        var adapters = batch.Adapters;
 
-        var s = Interlocked.Exchange(ref _spare, null) ?? new EncoderBlock.Buffers();
-        try
-        {
-            s.Ensure(n, h, f);
-            var runs = AdapterRuns(batch);
-            float scale = c.LoraScale;
-
-            // Embeddings: word row (+ row-wise LoRA) + token-type row 0 of the sequence's adapter, then emb_ln.
-            var ids = batch.TokenIds;
-            var starts = batch.SequenceStarts;
-            Context.For(batch.SequenceCount, seq =>
-            {
-                for (int t = starts[seq]; t < starts[seq + 1]; t++)
-                {
-                    _weights.EmbedToken(ids[t], batch.Adapters[seq], x.AsSpan(t * h, h));
-                }
-            });
-            LayerNorm.Apply(x, null, n, h, _weights.EmbeddingLayerNormWeight, _weights.EmbeddingLayerNormBias, c.LayerNormEps, Context);
-
-            foreach (var layer in _weights.Layers)
-            {
-                EncoderBlock.Forward(layer, x, n, starts, c.NumAttentionHeads, c.LayerNormEps, _rotary, runs, scale, s, Context);
-            }
-
-            return x;
-        }
-        finally
-        {
-            Volatile.Write(ref _spare, s);
-        }
+        // Embeddings: word row (+ row-wise LoRA) + token-type row 0 of the sequence's adapter, then emb_ln and the layers.
+        return EncoderBlock.ForwardStack(
+            batch,
+            (t, seq, row) => _weights.EmbedToken(ids[t], adapters[seq], row),
+            _weights.EmbeddingLayerNormWeight,
+            _weights.EmbeddingLayerNormBias,
+            _weights.Layers,
+            c.NumAttentionHeads,
+            c.LayerNormEps,
+            _rotary,
+            AdapterRuns(batch),
+            c.LoraScale,
+            ref _spare,
+            Context);
     }
 
     /// <summary>Unmaps the checkpoint.</summary>

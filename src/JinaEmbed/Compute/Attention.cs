@@ -34,32 +34,8 @@ public static class Attention
         ArgumentNullException.ThrowIfNull(context);
         int width = heads * headDimension;
         float scale = 1f / MathF.Sqrt(headDimension);
-        var blocks = new List<(int Seq, int First)>();
-        for (int s = 0; s + 1 < sequenceStarts.Length; s++)
-        {
-            for (int first = sequenceStarts[s]; first < sequenceStarts[s + 1]; first += QueryBlock)
-            {
-                blocks.Add((s, first));
-            }
-        }
-
-        if (headDimension % WeightMatrix.PanelWidth != 0)
-        {
-            context.For(blocks.Count * heads, item =>
-            {
-                var (seq, first) = blocks[item / heads];
-                var tile = t_tile ??= new Tile();
-                tile.Ensure(headDimension);
-                Run(qkv, width, headDimension, item % heads, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile);
-            });
-            return;
-        }
-
-        workspace ??= new AttentionWorkspace();
-        workspace.Pack(qkv, sequenceStarts, heads, headDimension, context);
-
-        // Items run head by head within a sequence, so the threads share one head's packed keys and values in cache.
-        var items = new List<(int Seq, int Head, int First)>(blocks.Count * heads);
+        // Work items run head by head within a sequence, so the threads share one head's keys and values in cache.
+        var items = new List<(int Seq, int Head, int First)>();
         for (int s = 0; s + 1 < sequenceStarts.Length; s++)
         {
             for (int head = 0; head < heads; head++)
@@ -71,12 +47,26 @@ public static class Attention
             }
         }
 
+        bool blocked = headDimension % WeightMatrix.PanelWidth == 0;
+        if (blocked)
+        {
+            workspace ??= new AttentionWorkspace();
+            workspace.Pack(qkv, sequenceStarts, heads, headDimension, context);
+        }
+
         context.For(items.Count, item =>
         {
             var (seq, head, first) = items[item];
             var tile = t_tile ??= new Tile();
             tile.Ensure(headDimension);
-            RunBlocked(qkv, width, headDimension, head, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, workspace, seq, output, tile, context.Tier);
+            if (blocked)
+            {
+                RunBlocked(qkv, width, headDimension, head, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, workspace!, seq, output, tile, context.Tier);
+            }
+            else
+            {
+                Run(qkv, width, headDimension, head, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile);
+            }
         });
     }
 

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace JinaEmbed.Compute;
 
 /// <summary>Activation functions.</summary>
-public static class Activations
+public static partial class Activations
 {
     /// <summary>Applies exact GELU in place to <paramref name="count"/> values.</summary>
     public static void Gelu(float[] values, int count, ComputeContext context)

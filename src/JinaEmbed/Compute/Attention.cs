@@ -9,7 +9,7 @@ using System.Runtime.Intrinsics;
 namespace JinaEmbed.Compute;
 
 /// <summary>Scaled dot-product self-attention for packed (unpadded) sequences.</summary>
-public static class Attention
+public static partial class Attention
 {
     // Keys and values are packed once per (sequence, head), so blocks are sized for the kernels alone: 256 × 256 was
     // fastest on Zen 5 (2×2048: 222 → 266 GFLOP/s against 128 × 128) — fewer online-softmax rescales, more reuse of

@@ -26,10 +26,17 @@ internal sealed class ToyBackend : IEmbeddingBackend
             new ModelTask("text-matching", 4, string.Empty),
         ];
         Scheduler = new BatchScheduler(Model, EmbedderBackend.ToSchedulerOptions(options));
-        scheduled = new ScheduledEmbedding(ResolveTask, Prepare, PlanLateChunks, Model.HiddenSize, Scheduler);
+        scheduled = new ScheduledEmbedding(ResolveTask, Prepare, PlanLateChunks, o => Matryoshka.Resolve(o.Dimensions, Model.HiddenSize), Output, Scheduler);
     }
 
     public ToyEncoderModel Model { get; }
+
+    // Mean pooling, Matryoshka and L2 as the library does; the toy model has no multi-vector head.
+    private (float[]? Single, MultiVector? Multi) Output(ReadOnlySpan<float> states, int start, int end, int adapter, EmbedOptions options)
+    {
+        var pooled = Pooling.Apply(PoolingMode.Mean, states, Model.HiddenSize, start, end);
+        return (Matryoshka.Apply(pooled, Matryoshka.Resolve(options.Dimensions, Model.HiddenSize), options.Normalize ?? true), null);
+    }
 
     public string ModelName => "toy-model";
 

@@ -84,7 +84,7 @@ public sealed class JinaV3Config
         using (var document = ConfigJson.ParseObject(json, source))
         {
             var root = document.RootElement;
-            var reader = new Reader(root, source);
+            var reader = new ConfigReader(root, source);
             string positionType = reader.String("position_embedding_type") ?? "rotary";
             if (positionType != "rotary")
             {
@@ -163,92 +163,5 @@ public sealed class JinaV3Config
         Require(LoraAdaptations.Count == 0 || LoraRank > 0, "lora_rank must be positive");
         Require(LoraAdaptations.Distinct(StringComparer.Ordinal).Count() == LoraAdaptations.Count, "lora_adaptations holds a name twice");
         Require(MatryoshkaDimensions.All(d => d >= 1 && d <= HiddenSize), "matryoshka_dimensions must lie in 1..hidden_size");
-    }
-
-    private readonly struct Reader(JsonElement root, string source)
-    {
-        public int Int(string key, int fallback)
-        {
-            if (!root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
-            {
-                return fallback;
-            }
-
-            if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i))
-            {
-                return i;
-            }
-
-            if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue)
-            {
-                return (int)d;
-            }
-
-            throw new CheckpointException($"Config {source}: '{key}' must be an integer, got {v.GetRawText()}.");
-        }
-
-        public float Float(string key, float fallback)
-        {
-            if (!root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
-            {
-                return fallback;
-            }
-
-            if (v.ValueKind == JsonValueKind.Number)
-            {
-                return (float)v.GetDouble();
-            }
-
-            throw new CheckpointException($"Config {source}: '{key}' must be a number, got {v.GetRawText()}.");
-        }
-
-        public string? String(string key)
-        {
-            if (!root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
-            {
-                return null;
-            }
-
-            if (v.ValueKind == JsonValueKind.String)
-            {
-                return v.GetString();
-            }
-
-            throw new CheckpointException($"Config {source}: '{key}' must be a string, got {v.GetRawText()}.");
-        }
-
-        public List<string> StringList(string key)
-        {
-            var list = new List<string>();
-            if (!root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
-            {
-                return list;
-            }
-
-            if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
-            {
-                throw new CheckpointException($"Config {source}: '{key}' must be an array of strings.");
-            }
-
-            list.AddRange(v.EnumerateArray().Select(e => e.GetString()!));
-            return list;
-        }
-
-        public List<int> IntList(string key)
-        {
-            var list = new List<int>();
-            if (!root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
-            {
-                return list;
-            }
-
-            if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number || !e.TryGetInt32(out _)))
-            {
-                throw new CheckpointException($"Config {source}: '{key}' must be an array of integers.");
-            }
-
-            list.AddRange(v.EnumerateArray().Select(e => e.GetInt32()));
-            return list;
-        }
     }
 }

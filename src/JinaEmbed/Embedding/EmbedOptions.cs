@@ -4,7 +4,10 @@ namespace JinaEmbed.Embedding;
 /// <summary>How to embed a set of inputs.</summary>
 public sealed record EmbedOptions
 {
-    /// <summary>Task adapter name (<c>retrieval.query</c>, …), or null / <c>"none"</c> for the base model without adapter or prompt.</summary>
+    /// <summary>
+    /// Task name (<c>retrieval.query</c>, …); null is the model's default task (jina-embeddings-v4: text-matching; else
+    /// the base model), <c>"none"</c> the base model without adapter or prompt (refused by jina-embeddings-v4).
+    /// </summary>
     public string? Task { get; init; }
 
     /// <summary>Matryoshka size: keep the first N dimensions (1..hidden size); null keeps all.</summary>
@@ -21,4 +24,11 @@ public sealed record EmbedOptions
 
     /// <summary>Treat the inputs as chunks of one document: encode them together, one vector per chunk.</summary>
     public bool LateChunking { get; init; }
+
+    /// <summary>
+    /// Which embeddings each item yields: a single pooled vector (the default), per-token multi-vectors (models with a
+    /// multi-vector head, jina-embeddings-v4), or both from one forward pass. <see cref="Dimensions"/> applies to single
+    /// vectors only; with <see cref="Normalize"/> false multi-vectors are the projector outputs without normalisation.
+    /// </summary>
+    public EmbeddingOutput Output { get; init; } = EmbeddingOutput.SingleVector;
 }

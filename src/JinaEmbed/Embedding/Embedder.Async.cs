@@ -32,9 +32,9 @@ public sealed partial class Embedder
                 ResolveTask,
                 Prepare,
                 (chunks, embedOptions) => PlanLateChunks(chunks, embedOptions, lateChunking),
-                _model.HiddenSize,
-                scheduler)
-            { Pooling = _loaded.Pooling, NormalizeByDefault = _loaded.Normalize });
+                CheckOptions,
+                Output,
+                scheduler));
             return scheduler;
         }
     }

@@ -9,15 +9,15 @@ public sealed partial class Embedder
     /// and get a zero vector; documents longer than the context run as overlapping windows.
     /// </summary>
     public float[][] EmbedLateChunks(IReadOnlyList<string> chunks, EmbedOptions? options = null, LateChunkingOptions? lateChunking = null) =>
-        RunPlan(PlanLateChunks(chunks, options, lateChunking));
+        RunPlan(PlanLateChunks(chunks, options, lateChunking)).Vectors;
 
     /// <summary>Embeds a whole document cut at the given character ranges (UTF-16, in order, non-overlapping).</summary>
     public float[][] EmbedDocument(string document, IReadOnlyList<(int Start, int End)> chunkRanges, EmbedOptions? options = null, LateChunkingOptions? lateChunking = null) =>
-        RunPlan(PlanDocument(document, chunkRanges, options, lateChunking));
+        RunPlan(PlanDocument(document, chunkRanges, options, lateChunking)).Vectors;
 
     /// <summary>Embeds a whole document cut by a chunking strategy; one vector per chunk the strategy finds.</summary>
     public float[][] EmbedDocument(string document, ChunkingStrategy strategy, EmbedOptions? options = null, LateChunkingOptions? lateChunking = null) =>
-        RunPlan(PlanDocument(document, strategy, options, lateChunking));
+        RunPlan(PlanDocument(document, strategy, options, lateChunking)).Vectors;
 
     /// <summary>Plans late chunking of chunks joined with one space (for a scheduler to run).</summary>
     public LateChunkingPlan PlanLateChunks(IReadOnlyList<string> chunks, EmbedOptions? options = null, LateChunkingOptions? lateChunking = null)
@@ -91,10 +91,12 @@ public sealed partial class Embedder
             throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"late chunking overlap must be between 0 and {window - 1} tokens, got {lateChunking.Overlap}.", "late_chunking");
         }
 
-        return new LateChunkingPlan(ids, task.Adapter, spans, window, lateChunking.Overlap, _model.HiddenSize, dimensions, options.Normalize ?? _loaded.Normalize);
+        CheckOptions(options);
+        var multi = options.Output.HasFlag(EmbeddingOutput.MultiVector) ? MultiVectorsFor(task.Adapter, options) : null;
+        return new LateChunkingPlan(ids, task.Adapter, spans, window, lateChunking.Overlap, _model.HiddenSize, dimensions, options.Normalize ?? _loaded.Normalize, multi, options.Output.HasFlag(EmbeddingOutput.SingleVector));
     }
 
-    private float[][] RunPlan(LateChunkingPlan plan)
+    private (float[][] Vectors, MultiVector[]? MultiVectors) RunPlan(LateChunkingPlan plan)
     {
         var sums = plan.NewSums();
         for (int w = 0; w < plan.Sequences.Count; w++)

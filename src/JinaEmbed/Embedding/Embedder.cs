@@ -13,6 +13,7 @@ public sealed partial class Embedder : IDisposable
     private readonly Tokenizer? _tokenizer;
     private readonly IEncoderModel _model;
     private readonly LoadedModel _loaded;
+    private readonly int _tokenIdLimit;
 
     private Embedder(Tokenizer? tokenizer, LoadedModel loaded, EmbedderOptions options)
     {
@@ -20,6 +21,7 @@ public sealed partial class Embedder : IDisposable
         _loaded = loaded;
         _model = loaded.Model;
         Options = options;
+        _tokenIdLimit = loaded.TokenIdsWithinTokenizer && tokenizer is not null ? Math.Min(loaded.VocabularySize, tokenizer.VocabularySize) : loaded.VocabularySize;
         Info = new ModelInfo
         {
             Name = loaded.Name,
@@ -27,10 +29,14 @@ public sealed partial class Embedder : IDisposable
             MaxTokens = _model.MaxSequenceLength,
             Tasks = loaded.Tasks.Select(t => t.Name!).ToList(),
             TaskPrompts = loaded.Tasks.ToDictionary(t => t.Name!, t => t.Prompt),
+            TaskAdapters = loaded.Tasks.ToDictionary(t => t.Name!, t => t.Adapter),
+            DefaultTask = loaded.DefaultTask.Name,
+            AllowsBaseModel = loaded.AllowsBaseModel,
+            MultiVectorDimensions = (_model as IMultiVectorModel)?.MultiVectorSize,
             MatryoshkaDimensions = loaded.MatryoshkaDimensions,
             WeightDataType = loaded.WeightDataType,
             AdapterCount = _model.AdapterCount,
-            VocabularySize = loaded.VocabularySize,
+            VocabularySize = _tokenIdLimit,
             Architecture = loaded.Architecture,
             Pooling = loaded.Pooling,
             Normalize = loaded.Normalize,
@@ -75,21 +81,20 @@ public sealed partial class Embedder : IDisposable
     public float[][] Embed(IReadOnlyList<string> texts, EmbedOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        options ??= new EmbedOptions();
-        if (options.LateChunking)
-        {
-            return EmbedLateChunks(texts, options, null);
-        }
+        options = (options ?? new EmbedOptions()) with { Output = EmbeddingOutput.SingleVector };
+        return Embed(new EmbeddingRequest(texts.Select(EmbeddingInput.FromText).ToList(), options)).Embeddings;
+    }
 
-        var task = ResolveTask(options.Task);
-        Matryoshka.Resolve(options.Dimensions, _model.HiddenSize);
-        var sequences = new PreparedSequence[texts.Count];
-        for (int i = 0; i < texts.Count; i++)
-        {
-            sequences[i] = Prepare(EmbeddingInput.FromText(texts[i]), i, task, options.Truncate);
-        }
-
-        return Run(sequences, options);
+    /// <summary>
+    /// Embeds texts as multi-vectors: one unit vector per token (prompt included), from the model's multi-vector head
+    /// (jina-embeddings-v4). With <see cref="EmbedOptions.LateChunking"/> each chunk gets its own span's vectors.
+    /// </summary>
+    /// <exception cref="EmbeddingException">The model has no multi-vector head, an unknown task, or an input over the maximum length.</exception>
+    public MultiVector[] EmbedMultiVectors(IReadOnlyList<string> texts, EmbedOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        options = (options ?? new EmbedOptions()) with { Output = EmbeddingOutput.MultiVector };
+        return Embed(new EmbeddingRequest(texts.Select(EmbeddingInput.FromText).ToList(), options)).MultiVectors!;
     }
 
     /// <summary>Embeds pre-tokenized inputs (no prompt, no special tokens added), with the task's adapter.</summary>
@@ -97,16 +102,8 @@ public sealed partial class Embedder : IDisposable
     public float[][] EmbedTokenIds(IReadOnlyList<int[]> tokenIds, EmbedOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
-        options ??= new EmbedOptions();
-        var task = ResolveTask(options.Task);
-        Matryoshka.Resolve(options.Dimensions, _model.HiddenSize);
-        var sequences = new PreparedSequence[tokenIds.Count];
-        for (int i = 0; i < tokenIds.Count; i++)
-        {
-            sequences[i] = Prepare(EmbeddingInput.FromTokenIds(tokenIds[i]), i, task, options.Truncate);
-        }
-
-        return Run(sequences, options);
+        options = (options ?? new EmbedOptions()) with { Output = EmbeddingOutput.SingleVector, LateChunking = false };
+        return Embed(new EmbeddingRequest(tokenIds.Select(EmbeddingInput.FromTokenIds).ToList(), options)).Embeddings;
     }
 
     /// <summary>
@@ -119,25 +116,26 @@ public sealed partial class Embedder : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var options = request.Options;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        CheckOptions(options);
         float[][] vectors;
+        MultiVector[]? multi;
         int tokens;
         if (options.LateChunking)
         {
             var chunks = request.Items.Select((item, i) => item.Text ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{i}]: late chunking needs text, not token ids.", "input")).ToList();
             var plan = PlanLateChunks(chunks, options);
             tokens = plan.TokenCount;
-            vectors = RunPlan(plan);
+            (vectors, multi) = RunPlan(plan);
         }
         else
         {
             var task = ResolveTask(options.Task);
-            Matryoshka.Resolve(options.Dimensions, _model.HiddenSize);
             var sequences = request.Items.Select((item, i) => Prepare(item, i, task, options.Truncate)).ToList();
             tokens = sequences.Sum(s => s.Ids.Length);
-            vectors = Run(sequences, options);
+            (vectors, multi) = Run(sequences, options);
         }
 
-        return new EmbeddingResult(vectors, tokens, TimeSpan.Zero, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return new EmbeddingResult(vectors, multi, tokens, TimeSpan.Zero, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>Stops the scheduler (if started), then unmaps the checkpoint.</summary>
@@ -148,7 +146,26 @@ public sealed partial class Embedder : IDisposable
     }
 
     /// <summary>Task name → adapter and prompt; throws InvalidTask for unknown names.</summary>
-    internal EmbeddingTask ResolveTask(string? task) => EmbeddingTask.Resolve(_loaded.Tasks, task, _loaded.DefaultTask);
+    internal EmbeddingTask ResolveTask(string? task) => EmbeddingTask.Resolve(_loaded.Tasks, task, _loaded.DefaultTask, _loaded.AllowsBaseModel);
+
+    /// <summary>
+    /// Checks what the options ask of the model before any work: the Matryoshka size, and multi-vectors only from a model
+    /// with a multi-vector head.
+    /// </summary>
+    /// <exception cref="EmbeddingException">Dimensions out of range, no output kind, or multi-vectors from a model without them.</exception>
+    internal void CheckOptions(EmbedOptions options)
+    {
+        Matryoshka.Resolve(options.Dimensions, _model.HiddenSize);
+        if ((options.Output & EmbeddingOutput.Both) == 0)
+        {
+            throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, "Output must ask for single vectors, multi-vectors or both.", "output");
+        }
+
+        if (options.Output.HasFlag(EmbeddingOutput.MultiVector) && _model is not IMultiVectorModel)
+        {
+            throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"Model '{_loaded.Name}' ({_loaded.Architecture}) has no multi-vector head; multi-vector output needs jina-embeddings-v4.", "return_multivector");
+        }
+    }
 
     /// <summary>
     /// Prompt + tokenize (text) or validate (ids), then the length check: over the maximum fails with
@@ -168,9 +185,9 @@ public sealed partial class Embedder : IDisposable
 
             foreach (int id in given)
             {
-                if ((uint)id >= (uint)_loaded.VocabularySize)
+                if ((uint)id >= (uint)_tokenIdLimit)
                 {
-                    throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{index}] has token id {id}; ids must lie in [0, {_loaded.VocabularySize}).", "input");
+                    throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{index}] has token id {id}; ids must lie in [0, {_tokenIdLimit}).", "input");
                 }
             }
 
@@ -193,9 +210,14 @@ public sealed partial class Embedder : IDisposable
                 throw new EmbeddingException(EmbeddingErrorKind.ContextLengthExceeded, $"input[{index}] has {ids.Length} tokens; the maximum is {max} (set truncate to cut it).", "input");
             }
 
-            // Keep the first max − 1 tokens and the closing one (</s> for text).
+            // Keep the first max − 1 tokens and the closing one (</s> for text), or cut from the end when the
+            // tokenizer adds no closing token (jina-embeddings-v4: the prefix survives).
             var cut = ids[..max];
-            cut[^1] = ids[^1];
+            if (_loaded.TruncationKeepsLastToken)
+            {
+                cut[^1] = ids[^1];
+            }
+
             ids = cut;
         }
 
@@ -210,10 +232,26 @@ public sealed partial class Embedder : IDisposable
         return Matryoshka.Apply(pooled, Matryoshka.Resolve(options.Dimensions, hidden), options.Normalize ?? _loaded.Normalize);
     }
 
-    /// <summary>Runs sequences in batches of at most <see cref="EmbedderOptions.MaxBatchTokens"/> tokens; one vector each.</summary>
-    internal float[][] Run(IReadOnlyList<PreparedSequence> sequences, EmbedOptions options)
+    /// <summary>The outputs the options ask for from one sequence's token rows [start, end) run with <paramref name="adapter"/>.</summary>
+    internal (float[]? Single, MultiVector? Multi) Output(ReadOnlySpan<float> tokenStates, int start, int end, int adapter, EmbedOptions options)
     {
-        var vectors = new float[sequences.Count][];
+        var single = options.Output.HasFlag(EmbeddingOutput.SingleVector) ? Pool(tokenStates, start, end, options) : null;
+        var multi = options.Output.HasFlag(EmbeddingOutput.MultiVector)
+            ? MultiVectorsFor(adapter, options).Project(tokenStates[(start * _model.HiddenSize)..], end - start)
+            : null;
+        return (single, multi);
+    }
+
+    /// <summary>The multi-vector head for sequences of <paramref name="adapter"/>, normalising per token unless the options say not to.</summary>
+    internal MultiVectorProjection MultiVectorsFor(int adapter, EmbedOptions options) =>
+        new((IMultiVectorModel)_model, adapter, options.Normalize ?? _loaded.Normalize);
+
+    /// <summary>Runs sequences in batches of at most <see cref="EmbedderOptions.MaxBatchTokens"/> tokens; the asked-for outputs of each.</summary>
+    internal (float[][] Vectors, MultiVector[]? MultiVectors) Run(IReadOnlyList<PreparedSequence> sequences, EmbedOptions options)
+    {
+        bool single = options.Output.HasFlag(EmbeddingOutput.SingleVector);
+        var vectors = new float[single ? sequences.Count : 0][];
+        var multi = options.Output.HasFlag(EmbeddingOutput.MultiVector) ? new MultiVector[sequences.Count] : null;
         int budget = Math.Max(1, Options.MaxBatchTokens);
         int first = 0;
         while (first < sequences.Count)
@@ -230,12 +268,21 @@ public sealed partial class Embedder : IDisposable
             var states = _model.Forward(batch);
             for (int s = 0; s < group.Count; s++)
             {
-                vectors[first + s] = Pool(states, batch.SequenceStarts[s], batch.SequenceStarts[s + 1], options);
+                var (vector, multiVector) = Output(states, batch.SequenceStarts[s], batch.SequenceStarts[s + 1], group[s].Adapter, options);
+                if (single)
+                {
+                    vectors[first + s] = vector!;
+                }
+
+                if (multi is not null)
+                {
+                    multi[first + s] = multiVector!;
+                }
             }
 
             first = last + 1;
         }
 
-        return vectors;
+        return (vectors, multi);
     }
 }

@@ -33,10 +33,10 @@ public sealed record EmbeddingTask(string? Name, int Adapter, string Prompt)
 
     /// <summary>
     /// Resolves a task name against a model's task list; null is <paramref name="fallback"/> (the model's default,
-    /// else the base model) and <c>"none"</c> is always the base model.
+    /// else the base model) and <c>"none"</c> is the base model where <paramref name="allowBaseModel"/>, else unknown.
     /// </summary>
     /// <exception cref="EmbeddingException">The name is not one of the tasks (InvalidTask).</exception>
-    public static EmbeddingTask Resolve(IReadOnlyList<EmbeddingTask> tasks, string? name, EmbeddingTask? fallback = null)
+    public static EmbeddingTask Resolve(IReadOnlyList<EmbeddingTask> tasks, string? name, EmbeddingTask? fallback = null, bool allowBaseModel = true)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         if (name is null)
@@ -44,7 +44,7 @@ public sealed record EmbeddingTask(string? Name, int Adapter, string Prompt)
             return fallback ?? None;
         }
 
-        if (name == "none")
+        if (name == "none" && allowBaseModel)
         {
             return None;
         }
@@ -59,7 +59,9 @@ public sealed record EmbeddingTask(string? Name, int Adapter, string Prompt)
 
         string known = tasks.Count == 0
             ? "this model has no tasks (no adapters or prompts); omit task or use none"
-            : "valid tasks are " + string.Join(", ", tasks.Select(t => t.Name)) + " and none";
+            : allowBaseModel
+                ? "valid tasks are " + string.Join(", ", tasks.Select(t => t.Name)) + " and none"
+                : "valid tasks are " + string.Join(", ", tasks.Select(t => t.Name)) + " (this model has no base-model mode)";
         throw new EmbeddingException(EmbeddingErrorKind.InvalidTask, $"Unknown task '{name}'; {known}.", "task");
     }
 }

@@ -1,6 +1,6 @@
 // Late chunking (spec §7.4): encode the whole document once (prompt + chunks joined with one space) and pool each
-// chunk's token span. Spans come from the joint tokenization's offsets: chunk i ends after the first content token
-// whose end reaches the chunk's end; the first span starts at 0 (<s> and prompt), the last ends after </s>.
+// chunk's token span. Spans come from the joint tokenization's offsets: a token belongs to the chunk its first character
+// is in; the first span starts at 0 (<s> and prompt), the last ends after </s>.
 using JinaEmbed.Tokenization;
 
 namespace JinaEmbed.Embedding;
@@ -81,12 +81,18 @@ public static class LateChunking
             }
             else
             {
-                end = cursor;
+                // Token t belongs to the chunk its first character is in: the chunk ends before the first token that
+                // starts at or after the range's end. Same as "after the first token whose end reaches it" when tokens do
+                // not overlap, and still right when byte-level BPE splits one character over two tokens sharing its range
+                // (v4 spec §10). Specials without text (<s>, </s>) stay with the chunk they follow.
+                end = encoding.Count;
                 for (int j = cursor; j < encoding.Count; j++)
                 {
-                    if (!encoding.SpecialTokensMask[j] && encoding.Offsets[j].End >= range.End)
+                    var (start, stop) = encoding.Offsets[j];
+                    bool textless = encoding.SpecialTokensMask[j] && start == stop;
+                    if (!textless && start >= range.End)
                     {
-                        end = j + 1;
+                        end = j;
                         break;
                     }
                 }

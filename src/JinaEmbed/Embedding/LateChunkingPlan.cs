@@ -10,8 +10,10 @@ public sealed class LateChunkingPlan
 {
     private readonly int[] _windowStarts;
 
-    internal LateChunkingPlan(int[] ids, int adapter, (int Start, int End)[] spans, int window, int overlap, int hidden, int dimensions, bool normalize)
+    internal LateChunkingPlan(int[] ids, int adapter, (int Start, int End)[] spans, int window, int overlap, int hidden, int dimensions, bool normalize, MultiVectorProjection? multiVectors = null, bool singleVectors = true)
     {
+        MultiVectors = multiVectors;
+        SingleVectors = singleVectors;
         TokenCount = ids.Length;
         Spans = spans;
         Overlap = overlap;
@@ -80,14 +82,20 @@ public sealed class LateChunkingPlan
             Accumulate(w, statesPerSequence[w], sums);
         }
 
-        return Finish(sums);
+        return Finish(sums).Vectors;
     }
 
     /// <summary>Per-chunk running sums in double, for pooling window by window.</summary>
-    internal double[][] NewSums() => Spans.Select(_ => new double[HiddenSize]).ToArray();
+    /// <summary>Projects kept token rows to multi-vectors (null when the request asks for none).</summary>
+    internal MultiVectorProjection? MultiVectors { get; }
+
+    /// <summary>Whether pooled single vectors are wanted.</summary>
+    internal bool SingleVectors { get; }
+
+    internal LateChunkingSums NewSums() => new(Spans.Select(_ => new double[HiddenSize]).ToArray(), MultiVectors is null ? null : new float[TokenCount * MultiVectors.Dimensions]);
 
     /// <summary>Adds the kept outputs of window <paramref name="window"/> to the sums of the spans they fall in.</summary>
-    internal void Accumulate(int window, ReadOnlySpan<float> states, double[][] sums)
+    internal void Accumulate(int window, ReadOnlySpan<float> states, LateChunkingSums sums)
     {
         int length = Sequences[window].Ids.Length;
         if (states.Length != length * HiddenSize)
@@ -97,6 +105,13 @@ public sealed class LateChunkingPlan
 
         int start = _windowStarts[window];
         int keepFrom = window == 0 ? 0 : Overlap;
+        if (sums.TokenVectors is { } tokenVectors)
+        {
+            // Multi-vectors of the kept rows, one per document token (each window's first O rows are dropped).
+            var kept = MultiVectors!.Project(states[(keepFrom * HiddenSize)..], length - keepFrom);
+            kept.Values.CopyTo(tokenVectors, (start + keepFrom) * kept.Dimensions);
+        }
+
         int span = 0;
         for (int r = keepFrom; r < length; r++)
         {
@@ -117,7 +132,7 @@ public sealed class LateChunkingPlan
             }
 
             var row = states.Slice(r * HiddenSize, HiddenSize);
-            var sum = sums[span];
+            var sum = sums.Sums[span];
             for (int i = 0; i < HiddenSize; i++)
             {
                 sum[i] += row[i];
@@ -126,21 +141,34 @@ public sealed class LateChunkingPlan
     }
 
     /// <summary>Means, then Matryoshka truncation and optional L2, per chunk.</summary>
-    internal float[][] Finish(double[][] sums)
+    internal (float[][] Vectors, MultiVector[]? MultiVectors) Finish(LateChunkingSums sums)
     {
-        var result = new float[Spans.Count][];
-        for (int c = 0; c < Spans.Count; c++)
+        var result = new float[SingleVectors ? Spans.Count : 0][];
+        for (int c = 0; c < result.Length; c++)
         {
             double count = Math.Max(Spans[c].End - Spans[c].Start, 1e-9);
             var mean = new float[HiddenSize];
             for (int i = 0; i < HiddenSize; i++)
             {
-                mean[i] = (float)(sums[c][i] / count);
+                mean[i] = (float)(sums.Sums[c][i] / count);
             }
 
             result[c] = Matryoshka.Apply(mean, Dimensions, Normalize);
         }
 
-        return result;
+        MultiVector[]? multi = null;
+        if (sums.TokenVectors is { } tokenVectors)
+        {
+            // Each chunk gets the token vectors of its own span (v4 spec §10.6).
+            multi = new MultiVector[Spans.Count];
+            for (int c = 0; c < multi.Length; c++)
+            {
+                var (first, end) = Spans[c];
+                int width = MultiVectors!.Dimensions;
+                multi[c] = new MultiVector(tokenVectors[(first * width)..(end * width)], width);
+            }
+        }
+
+        return (result, multi);
     }
 }

@@ -19,6 +19,21 @@ public sealed record ModelInfo
     /// <summary>Prompt per task (empty when the task has none).</summary>
     public required IReadOnlyDictionary<string, string> TaskPrompts { get; init; }
 
+    /// <summary>Adapter index per task (−1 for a prompt-only task); jina-embeddings-v4's five tasks share three adapters.</summary>
+    public IReadOnlyDictionary<string, int> TaskAdapters { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The task used when a request names none (null: the base model).</summary>
+    public string? DefaultTask { get; init; }
+
+    /// <summary>Whether the task <c>none</c> (the base model without adapter or prompt) is accepted.</summary>
+    public bool AllowsBaseModel { get; init; } = true;
+
+    /// <summary>Width of one multi-vector per token (128 for jina-embeddings-v4), or null when the model has no multi-vector head.</summary>
+    public int? MultiVectorDimensions { get; init; }
+
+    /// <summary>Input kinds the model embeds (<c>text</c>; jina-embeddings-v4 will add <c>image</c>).</summary>
+    public IReadOnlyList<string> Modalities { get; init; } = ["text"];
+
     /// <summary>Matryoshka sizes the model was trained for (any size 1..HiddenSize is accepted).</summary>
     public required IReadOnlyList<int> MatryoshkaDimensions { get; init; }
 
@@ -31,7 +46,7 @@ public sealed record ModelInfo
     /// <summary>Rows of the model's word-embedding table: token ids must lie in [0, VocabularySize).</summary>
     public int VocabularySize { get; init; }
 
-    /// <summary>Architecture of the encoder (<c>jina-v3</c> or <c>bert</c>).</summary>
+    /// <summary>Architecture of the encoder (<c>jina-v3</c>, <c>jina-v4</c> or <c>bert</c>).</summary>
     public string Architecture { get; init; } = "jina-v3";
 
     /// <summary>How token states are pooled into one vector.</summary>

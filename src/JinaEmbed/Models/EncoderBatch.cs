@@ -8,6 +8,8 @@ namespace JinaEmbed.Models;
 /// </summary>
 public sealed class EncoderBatch
 {
+    private readonly int[]? _positions;
+
     /// <summary>Creates a batch; <paramref name="adapters"/> holds one adapter index per sequence, −1 for none.</summary>
     public EncoderBatch(int[] tokenIds, int[] sequenceStarts, int[] adapters)
     {
@@ -41,11 +43,54 @@ public sealed class EncoderBatch
     /// <summary>Adapter (task) index per sequence, −1 = base model without LoRA.</summary>
     public int[] Adapters { get; }
 
+    /// <summary>
+    /// Rotary positions of a multimodal (M-RoPE) model, [3, TokenCount] row-major (temporal, height, width rows), or
+    /// null: 1-D positions restarting at 0 in every sequence (all three rows equal).
+    /// </summary>
+    public int[]? Positions
+    {
+        get => _positions;
+        init
+        {
+            if (value is not null && value.Length != 3 * TokenIds.Length)
+            {
+                throw new ArgumentException("Positions must hold three rows of one value per token.", nameof(value));
+            }
+
+            _positions = value;
+        }
+    }
+
     /// <summary>Total tokens.</summary>
     public int TokenCount => TokenIds.Length;
 
     /// <summary>Number of sequences.</summary>
     public int SequenceCount => Adapters.Length;
+
+    /// <summary>Consecutive sequences sharing an adapter as runs of rows, so each LoRA delta is one pass; empty sequences are skipped.</summary>
+    internal List<(int Start, int Count, int Adapter)> AdapterRuns()
+    {
+        var runs = new List<(int Start, int Count, int Adapter)>();
+        for (int seq = 0; seq < SequenceCount; seq++)
+        {
+            int start = SequenceStarts[seq], count = SequenceStarts[seq + 1] - start, adapter = Adapters[seq];
+            if (count == 0)
+            {
+                continue;
+            }
+
+            if (runs.Count > 0 && runs[^1].Adapter == adapter && runs[^1].Start + runs[^1].Count == start)
+            {
+                runs[^1] = (runs[^1].Start, runs[^1].Count + count, adapter);
+            }
+            else
+            {
+                runs.Add((start, count, adapter));
+            }
+        }
+
+        return runs;
+    }
 
     /// <summary>Builds a batch from separate sequences.</summary>
     public static EncoderBatch FromSequences(IReadOnlyList<int[]> sequences, IReadOnlyList<int> adapters)

@@ -88,7 +88,7 @@ public sealed class JinaV3Model : IEncoderModel
             c.NumAttentionHeads,
             c.LayerNormEps,
             _rotary,
-            AdapterRuns(batch),
+            batch.AdapterRuns(),
             c.LoraScale,
             ref _spare,
             Context);
@@ -122,30 +122,5 @@ public sealed class JinaV3Model : IEncoderModel
                 throw new ArgumentException($"Token id {id} is outside the vocabulary (0..{c.VocabSize - 1}).", nameof(batch));
             }
         }
-    }
-
-    // Consecutive sequences sharing an adapter become one run of rows, so each LoRA delta is one pass.
-    private static List<(int Start, int Count, int Adapter)> AdapterRuns(EncoderBatch batch)
-    {
-        var runs = new List<(int Start, int Count, int Adapter)>();
-        for (int seq = 0; seq < batch.SequenceCount; seq++)
-        {
-            int start = batch.SequenceStarts[seq], count = batch.SequenceStarts[seq + 1] - start, adapter = batch.Adapters[seq];
-            if (count == 0)
-            {
-                continue;
-            }
-
-            if (runs.Count > 0 && runs[^1].Adapter == adapter && runs[^1].Start + runs[^1].Count == start)
-            {
-                runs[^1] = (runs[^1].Start, runs[^1].Count + count, adapter);
-            }
-            else
-            {
-                runs.Add((start, count, adapter));
-            }
-        }
-
-        return runs;
     }
 }

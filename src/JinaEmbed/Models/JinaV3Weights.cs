@@ -148,7 +148,7 @@ public sealed class JinaV3Weights : IDisposable
             }
         }
 
-        var scratch = new LinearScratch();
+        var scratch = new ReadScratch();
         var layers = new JinaV3Layer[config.NumHiddenLayers];
         for (int l = 0; l < layers.Length; l++)
         {
@@ -220,7 +220,7 @@ public sealed class JinaV3Weights : IDisposable
         }
     }
 
-    private static LoraLinear LoadLinear(SafetensorsFile file, string module, int tasks, int rank, LinearScratch scratch, ref long resident)
+    private static LoraLinear LoadLinear(SafetensorsFile file, string module, int tasks, int rank, ReadScratch scratch, ref long resident)
     {
         var tensor = file.Get(module + Original);
         int outDim = tensor.Shape[0], inDim = tensor.Shape[1];
@@ -260,15 +260,5 @@ public sealed class JinaV3Weights : IDisposable
         var linear = new LoraLinear(weight, bias, a, b, tasks, rank);
         resident += linear.ResidentBytes;
         return linear;
-    }
-
-    private sealed class LinearScratch
-    {
-        private ushort[] _bits = [];
-        private float[] _floats = [];
-
-        public ushort[] Bits(int count) => _bits.Length >= count ? _bits : _bits = new ushort[count];
-
-        public float[] Floats(int count) => _floats.Length >= count ? _floats : _floats = new float[count];
     }
 }

@@ -11,7 +11,7 @@ public sealed record LoadedModel
     /// <summary>The encoder (owned: disposing it unmaps the checkpoint).</summary>
     public required IEncoderModel Model { get; init; }
 
-    /// <summary>Architecture name: <c>jina-v3</c> or <c>bert</c>.</summary>
+    /// <summary>Architecture name: <c>jina-v3</c>, <c>jina-v4</c> or <c>bert</c>.</summary>
     public required string Architecture { get; init; }
 
     /// <summary>Model name (config <c>_name_or_path</c>, else the folder name).</summary>
@@ -28,6 +28,24 @@ public sealed record LoadedModel
 
     /// <summary>Task used when the caller names none (sentence-transformers default_prompt_name), or the base model.</summary>
     public EmbeddingTask DefaultTask { get; init; } = EmbeddingTask.None;
+
+    /// <summary>
+    /// Whether a request may run the base model without a task (null or <c>none</c>); jina-embeddings-v4 has no such
+    /// mode (spec §9) and refuses <c>none</c>.
+    /// </summary>
+    public bool AllowsBaseModel { get; init; } = true;
+
+    /// <summary>
+    /// Whether truncation keeps the tokenizer's closing special token (v3 and BERT end with <c>&lt;/s&gt;</c>/<c>[SEP]</c>);
+    /// false cuts from the end (jina-embeddings-v4 adds no special tokens).
+    /// </summary>
+    public bool TruncationKeepsLastToken { get; init; } = true;
+
+    /// <summary>
+    /// Whether token-id input must also lie inside the tokenizer's vocabulary (jina-embeddings-v4: the embedding table's
+    /// rows past the tokenizer's 151665 ids are padding that no text produces).
+    /// </summary>
+    public bool TokenIdsWithinTokenizer { get; init; }
 
     /// <summary>How token states are pooled.</summary>
     public PoolingMode Pooling { get; init; } = PoolingMode.Mean;

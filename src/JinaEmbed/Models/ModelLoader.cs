@@ -13,6 +13,9 @@ public static class ModelLoader
     /// <summary>Architecture name of jina-embeddings-v3.</summary>
     public const string JinaV3 = "jina-v3";
 
+    /// <summary>Architecture name of jina-embeddings-v4.</summary>
+    public const string JinaV4 = "jina-v4";
+
     /// <summary>Architecture name of BERT-family encoders.</summary>
     public const string Bert = "bert";
 
@@ -29,6 +32,12 @@ public static class ModelLoader
             var architectures = root.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array
                 ? a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
                 : [];
+
+            // Spec v4 §1.5: the architectures list names the model class.
+            if (architectures.Contains(JinaV4Config.ArchitectureName))
+            {
+                return JinaV4;
+            }
 
             // jina-v3's XLMRobertaFlashConfig: rotary positions and LoRA tasks mark it whatever model_type says.
             if (Text("position_embedding_type") == "rotary" || root.TryGetProperty("lora_adaptations", out _)
@@ -59,7 +68,12 @@ public static class ModelLoader
         ArgumentNullException.ThrowIfNull(directory);
         context ??= new ComputeContext();
         string folderName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
-        return DetectArchitecture(directory) == Bert ? LoadBert(directory, context, folderName) : LoadJinaV3(directory, context, folderName);
+        return DetectArchitecture(directory) switch
+        {
+            Bert => LoadBert(directory, context, folderName),
+            JinaV4 => LoadJinaV4(directory, context, folderName),
+            _ => LoadJinaV3(directory, context, folderName),
+        };
     }
 
     private static LoadedModel LoadJinaV3(string directory, ComputeContext context, string folderName)
@@ -73,6 +87,30 @@ public static class ModelLoader
             Name = config.NameOrPath ?? folderName,
             VocabularySize = config.VocabSize,
             Tasks = config.LoraAdaptations.Select((t, i) => new EmbeddingTask(t, i, config.TaskInstructions.TryGetValue(t, out var p) ? p : "")).ToList(),
+            Pooling = PoolingMode.Mean,
+            Normalize = true,
+            MatryoshkaDimensions = config.MatryoshkaDimensions,
+            WeightDataType = DataTypeName(model.Weights.DataType),
+            Context = context,
+        };
+    }
+
+    private static LoadedModel LoadJinaV4(string directory, ComputeContext context, string folderName)
+    {
+        var model = JinaV4Model.Load(directory, context);
+        var config = model.Config;
+        var tasks = JinaV4Tasks.For(config.TaskNames);
+        return new LoadedModel
+        {
+            Model = model,
+            Architecture = JinaV4,
+            Name = config.NameOrPath ?? folderName,
+            VocabularySize = config.VocabSize,
+            Tasks = tasks,
+            DefaultTask = tasks.FirstOrDefault(t => t.Name == JinaV4Tasks.DefaultTaskName) ?? tasks[0],
+            AllowsBaseModel = false,
+            TruncationKeepsLastToken = false,
+            TokenIdsWithinTokenizer = true,
             Pooling = PoolingMode.Mean,
             Normalize = true,
             MatryoshkaDimensions = config.MatryoshkaDimensions,

@@ -11,33 +11,30 @@ internal sealed class ScheduledEmbedding
     private readonly Func<string?, EmbeddingTask> resolveTask;
     private readonly Func<EmbeddingInput, int, EmbeddingTask, bool, PreparedSequence> prepare;
     private readonly Func<IReadOnlyList<string>, EmbedOptions, LateChunkingPlan> planLateChunks;
+    private readonly Action<EmbedOptions> checkOptions;
+    private readonly SequenceOutput output;
 
     /// <param name="resolveTask">Task name (null / none = base model) → adapter and prompt; throws InvalidTask.</param>
     /// <param name="prepare">Item, index, task, truncate → ids and adapter; throws for bad ids or over-long items.</param>
     /// <param name="planLateChunks">Chunks of one document → the windows to run and how to pool them.</param>
-    /// <param name="hiddenSize">Width of a token state.</param>
+    /// <param name="checkOptions">Throws for options the model cannot honour (dimensions, multi-vectors).</param>
+    /// <param name="output">A sequence's token states → the single vector and/or multi-vector asked for.</param>
     /// <param name="scheduler">Where the sequences run.</param>
     public ScheduledEmbedding(
         Func<string?, EmbeddingTask> resolveTask,
         Func<EmbeddingInput, int, EmbeddingTask, bool, PreparedSequence> prepare,
         Func<IReadOnlyList<string>, EmbedOptions, LateChunkingPlan> planLateChunks,
-        int hiddenSize,
+        Action<EmbedOptions> checkOptions,
+        SequenceOutput output,
         BatchScheduler scheduler)
     {
         this.resolveTask = resolveTask;
         this.prepare = prepare;
         this.planLateChunks = planLateChunks;
-        HiddenSize = hiddenSize;
+        this.checkOptions = checkOptions;
+        this.output = output;
         Scheduler = scheduler;
     }
-
-    public int HiddenSize { get; }
-
-    /// <summary>The model's pooling (mean for jina-v3; from 1_Pooling for BERT).</summary>
-    public PoolingMode Pooling { get; init; } = PoolingMode.Mean;
-
-    /// <summary>Whether the model's own pipeline L2-normalises (used when a request does not say).</summary>
-    public bool NormalizeByDefault { get; init; } = true;
 
     public BatchScheduler Scheduler { get; }
 
@@ -55,9 +52,11 @@ internal sealed class ScheduledEmbedding
             return await EmbedLateChunksAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
+        checkOptions(options);
         var task = resolveTask(options.Task);
-        int dimensions = Matryoshka.Resolve(options.Dimensions, HiddenSize);
-        var vectors = new float[request.Items.Count][];
+        bool single = options.Output.HasFlag(EmbeddingOutput.SingleVector);
+        var vectors = new float[single ? request.Items.Count : 0][];
+        var multi = options.Output.HasFlag(EmbeddingOutput.MultiVector) ? new MultiVector[request.Items.Count] : null;
         var sequences = new PendingSequence[request.Items.Count];
         int tokenCount = 0;
         for (int i = 0; i < sequences.Length; i++)
@@ -66,12 +65,24 @@ internal sealed class ScheduledEmbedding
             int index = i;
             int length = prepared.Ids.Length;
             tokenCount += length;
-            sequences[i] = new PendingSequence(prepared.Ids, prepared.Adapter, (states, hidden) =>
-                vectors[index] = Matryoshka.Apply(Embedding.Pooling.Apply(Pooling, states, hidden, 0, length), dimensions, options.Normalize ?? NormalizeByDefault));
+            int adapter = prepared.Adapter;
+            sequences[i] = new PendingSequence(prepared.Ids, adapter, (states, _) =>
+            {
+                var (vector, multiVector) = output(states, 0, length, adapter, options);
+                if (single)
+                {
+                    vectors[index] = vector!;
+                }
+
+                if (multi is not null)
+                {
+                    multi[index] = multiVector!;
+                }
+            });
         }
 
         var times = await Scheduler.SubmitAsync(sequences, cancellationToken).ConfigureAwait(false);
-        return new EmbeddingResult(vectors, tokenCount, times.QueueTime, times.InferenceTime);
+        return new EmbeddingResult(vectors, multi, tokenCount, times.QueueTime, times.InferenceTime);
     }
 
     private async Task<EmbeddingResult> EmbedLateChunksAsync(EmbeddingRequest request, CancellationToken cancellationToken)
@@ -98,6 +109,7 @@ internal sealed class ScheduledEmbedding
         }
 
         var times = await Scheduler.SubmitAsync(sequences, cancellationToken).ConfigureAwait(false);
-        return new EmbeddingResult(plan.Finish(sums), tokenCount, times.QueueTime, times.InferenceTime);
+        var (chunkVectors, chunkMulti) = plan.Finish(sums);
+        return new EmbeddingResult(chunkVectors, chunkMulti, tokenCount, times.QueueTime, times.InferenceTime);
     }
 }

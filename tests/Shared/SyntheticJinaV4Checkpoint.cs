@@ -80,12 +80,13 @@ public static class SyntheticJinaV4Checkpoint
         File.WriteAllText(Path.Combine(outDir, "preprocessor_config.json"), PreprocessorConfigJson);
         if (tokenizerJsonPath != null)
         {
-            File.Copy(tokenizerJsonPath, Path.Combine(outDir, "tokenizer.json"), overwrite: true);
+            // Bytes, not File.Copy: the fixtures are read-only and a copied mode would block regenerating the folder.
+            File.WriteAllBytes(Path.Combine(outDir, "tokenizer.json"), File.ReadAllBytes(tokenizerJsonPath));
         }
 
         if (tokenizerConfigPath != null)
         {
-            File.Copy(tokenizerConfigPath, Path.Combine(outDir, "tokenizer_config.json"), overwrite: true);
+            File.WriteAllBytes(Path.Combine(outDir, "tokenizer_config.json"), File.ReadAllBytes(tokenizerConfigPath));
         }
     }
 

@@ -39,6 +39,28 @@ public class BpeRobustnessTests
         Assert.Contains("unknown behavior 'Sideways'", LoadError(TokenizerJsonBuilder.Bpe(Vocab, [], preTokenizer: TokenizerJsonBuilder.Split("-", "Sideways"))), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Other_regexes_run_on_dotnet_regex_and_never_cut_a_surrogate_pair()
+    {
+        var pattern = SplitPattern.FromRegex(@"\p{L}");
+        Assert.IsType<RegexSplitPattern>(pattern);
+        const string text = "a\U0001D400b\uD800";
+        var matches = new SplitList();
+        pattern.FindMatches(text, 0, text.Length, matches);
+        for (var i = 0; i < matches.Count; i++)
+        {
+            Assert.False(char.IsLowSurrogate(text[matches.Starts[i]]));
+            Assert.False(matches.Ends[i] < text.Length && char.IsLowSurrogate(text[matches.Ends[i]]));
+        }
+
+        var vocab = Enumerable.Range(0, 256).Select(b => ByteLevelAlphabet.ByteToChar[b].ToString()).ToList();
+        var t = Tokenizer.FromJson(TokenizerJsonBuilder.Bpe(vocab, [],
+            preTokenizer: "{\"type\":\"Sequence\",\"pretokenizers\":[" + TokenizerJsonBuilder.Split(@"\p{L}+", "Isolated") + ",{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"use_regex\":false}]}"));
+        var e = t.Encode(text);
+        Assert.Equal(1 + 4 + 1 + 3, e.Count); // a, 𝐀, b, and the lone surrogate as U+FFFD
+        Assert.Equal((1, 3), e.Offsets[1]);
+    }
+
     [Theory]
     [InlineData(RuneSplitScanner.Qwen2Pattern)]
     [InlineData(RuneSplitScanner.Cl100kPattern)]

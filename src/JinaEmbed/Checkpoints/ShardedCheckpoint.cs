@@ -13,10 +13,10 @@ public sealed class ShardedCheckpoint : IDisposable
     /// <summary>The single-file checkpoint's name.</summary>
     public const string SingleFileName = "model.safetensors";
 
-    private readonly Dictionary<string, SafetensorsFile> _byName;
+    private readonly Dictionary<string, (SafetensorsFile File, string Stored)> _byName;
     private readonly List<SafetensorsFile> _files;
 
-    private ShardedCheckpoint(string directory, Dictionary<string, SafetensorsFile> byName, List<SafetensorsFile> files)
+    private ShardedCheckpoint(string directory, Dictionary<string, (SafetensorsFile File, string Stored)> byName, List<SafetensorsFile> files)
     {
         Directory = directory;
         _byName = byName;
@@ -26,7 +26,7 @@ public sealed class ShardedCheckpoint : IDisposable
     /// <summary>The model folder.</summary>
     public string Directory { get; }
 
-    /// <summary>Every tensor name of the checkpoint.</summary>
+    /// <summary>Every tensor name of the checkpoint (canonical names when opened with a renaming).</summary>
     public IReadOnlyCollection<string> Names => _byName.Keys;
 
     /// <summary>The opened files (one, or one per shard).</summary>
@@ -34,12 +34,14 @@ public sealed class ShardedCheckpoint : IDisposable
 
     /// <summary>
     /// Opens the checkpoint of <paramref name="directory"/>: through model.safetensors.index.json when present,
-    /// else model.safetensors.
+    /// else model.safetensors. <paramref name="canonicalName"/> maps a stored name to the name callers use (one
+    /// spelling for checkpoints saved under two naming schemes); null keeps the stored names.
     /// </summary>
-    /// <exception cref="CheckpointException">The index is malformed, a shard is missing, or a shard lacks a tensor the index places in it.</exception>
-    public static ShardedCheckpoint Open(string directory)
+    /// <exception cref="CheckpointException">The index is malformed, a shard is missing, a shard lacks a tensor the index places in it, or two stored names map to one.</exception>
+    public static ShardedCheckpoint Open(string directory, Func<string, string>? canonicalName = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        canonicalName ??= name => name;
         string indexPath = Path.Combine(directory, IndexFileName);
         if (!File.Exists(indexPath))
         {
@@ -50,7 +52,21 @@ public sealed class ShardedCheckpoint : IDisposable
             }
 
             var file = SafetensorsFile.Open(single);
-            return new ShardedCheckpoint(directory, file.Tensors.Keys.ToDictionary(n => n, _ => file, StringComparer.Ordinal), [file]);
+            try
+            {
+                var names = new Dictionary<string, (SafetensorsFile, string)>(StringComparer.Ordinal);
+                foreach (var name in file.Tensors.Keys)
+                {
+                    Add(names, canonicalName(name), file, name);
+                }
+
+                return new ShardedCheckpoint(directory, names, [file]);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
         }
 
         var weightMap = ReadWeightMap(indexPath);
@@ -58,7 +74,7 @@ public sealed class ShardedCheckpoint : IDisposable
         try
         {
             var opened = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
-            var byName = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
+            var byName = new Dictionary<string, (SafetensorsFile, string)>(StringComparer.Ordinal);
             foreach (var (name, shard) in weightMap)
             {
                 if (!opened.TryGetValue(shard, out var file))
@@ -79,7 +95,7 @@ public sealed class ShardedCheckpoint : IDisposable
                     throw new CheckpointException($"Checkpoint shard {file.FilePath} lacks tensor '{name}', which {indexPath} places in it.");
                 }
 
-                byName[name] = file;
+                Add(byName, canonicalName(name), file, name);
             }
 
             return new ShardedCheckpoint(directory, byName, files);
@@ -102,20 +118,25 @@ public sealed class ShardedCheckpoint : IDisposable
     /// <exception cref="CheckpointException">No shard holds the tensor.</exception>
     public (SafetensorsFile File, SafetensorsTensor Tensor) Get(string name)
     {
-        if (!_byName.TryGetValue(name, out var file))
+        if (!_byName.TryGetValue(name, out var entry))
         {
             throw new CheckpointException($"Checkpoint in {Directory} is missing tensor '{name}'.");
         }
 
-        return (file, file.Get(name));
+        return (entry.File, entry.File.Get(entry.Stored));
     }
 
     /// <summary>The same, checking that the tensor has exactly <paramref name="shape"/>.</summary>
     /// <exception cref="CheckpointException">The tensor is missing or misshapen.</exception>
     public (SafetensorsFile File, SafetensorsTensor Tensor) Get(string name, params int[] shape)
     {
-        var (file, _) = Get(name);
-        return (file, file.Get(name, shape));
+        var (file, tensor) = Get(name);
+        if (!tensor.Shape.AsSpan().SequenceEqual(shape))
+        {
+            throw new CheckpointException($"Checkpoint {file.FilePath}: tensor '{tensor.Name}' has shape {tensor.ShapeText}, expected [{string.Join(", ", shape)}].");
+        }
+
+        return (file, tensor);
     }
 
     /// <summary>Reads a whole tensor widened to fp32.</summary>
@@ -131,6 +152,14 @@ public sealed class ShardedCheckpoint : IDisposable
         foreach (var file in _files)
         {
             file.Dispose();
+        }
+    }
+
+    private static void Add(Dictionary<string, (SafetensorsFile, string)> names, string canonical, SafetensorsFile file, string stored)
+    {
+        if (!names.TryAdd(canonical, (file, stored)))
+        {
+            throw new CheckpointException($"Checkpoint {file.FilePath}: tensors '{names[canonical].Item2}' and '{stored}' are the same tensor under two spellings.");
         }
     }
 

@@ -96,7 +96,7 @@ public sealed class JinaV4Weights : IDisposable
             throw new CheckpointException($"Adapter weights {adapterPath} do not exist (jina-embeddings-v4 needs adapters/adapter_model.safetensors).");
         }
 
-        var checkpoint = ShardedCheckpoint.Open(directory);
+        var checkpoint = ShardedCheckpoint.Open(directory, CanonicalName);
         SafetensorsFile? adapterFile = null;
         try
         {
@@ -194,6 +194,15 @@ public sealed class JinaV4Weights : IDisposable
 
         return list;
     }
+
+    /// <summary>
+    /// The old (checkpoint) spelling of a base tensor name: transformers ≥ 4.52 saves Qwen2.5-VL as
+    /// model.language_model.* and model.visual.*; Jina's files use model.* and visual.* (spec §3.4). Both load.
+    /// </summary>
+    internal static string CanonicalName(string stored) =>
+        stored.StartsWith("model.language_model.", StringComparison.Ordinal) ? "model." + stored["model.language_model.".Length..]
+        : stored.StartsWith("model.visual.", StringComparison.Ordinal) ? stored["model.".Length..]
+        : stored;
 
     /// <summary>The PEFT name of a base module's LoRA tensor: model.layers.i.M ↔ base_model.model.model.language_model.layers.i.M.</summary>
     internal static string AdapterName(string module, string matrix, string task)

@@ -208,9 +208,10 @@ public sealed class JinaV4CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void UnexpectedBaseTensorIsNamedButLmHeadIsIgnored()
+    public void SingleF32FileUnderEitherSpellingLoadsLikeTheShards()
     {
-        // A single-file F32 checkpoint (no index) with an extra lm_head loads and gives the BF16 shards' outputs.
+        // A single-file F32 checkpoint (no index) with an extra lm_head loads and gives the BF16 shards' outputs; an
+        // unexpected tensor is named.
         var ids = new[] { 5, 17, 300, 1999, 42 };
         float[] reference;
         using (var shards = Embedder.Load(_dir))
@@ -231,8 +232,11 @@ public sealed class JinaV4CheckpointTests : IDisposable
         File.Delete(Path.Combine(_dir, ShardedCheckpoint.IndexFileName));
         File.Delete(Path.Combine(_dir, "model-00001-of-00002.safetensors"));
         File.Delete(Path.Combine(_dir, "model-00002-of-00002.safetensors"));
+        // Written under the newer transformers spelling (model.language_model.*, model.visual.*), which loads the same.
+        static string NewSpelling(string name) => name.StartsWith("model.", StringComparison.Ordinal) ? "model.language_model." + name[6..]
+            : name.StartsWith("visual.", StringComparison.Ordinal) ? "model." + name : name;
         var embed = tensors.Single(t => t.Name == JinaV4Weights.EmbedTokens);
-        WriteF32(Path.Combine(_dir, ShardedCheckpoint.SingleFileName), [.. tensors, (JinaV4Weights.LmHead, embed.Shape, embed.Values)]);
+        WriteF32(Path.Combine(_dir, ShardedCheckpoint.SingleFileName), [.. tensors.Select(t => (NewSpelling(t.Name), t.Shape, t.Values)), (JinaV4Weights.LmHead, embed.Shape, embed.Values)]);
         using (var f32 = Embedder.Load(_dir))
         {
             Assert.Equal("F32", f32.Info.WeightDataType);

@@ -38,6 +38,9 @@ internal sealed class BenchOptions
 
     public string? JsonPath { get; private set; }
 
+    /// <summary>Run only the attention micro-benchmark at these sequence lengths (one segment each).</summary>
+    public int[]? AttentionLengths { get; private set; }
+
     /// <summary>Internal: run one engine in this (child) process and write its result here.</summary>
     public string? ChildEngine { get; private set; }
 
@@ -63,16 +66,18 @@ internal sealed class BenchOptions
                 case "--skip-document": options.SkipDocument = true; break;
                 case "--ort-document": options.PeerDocument = true; break;
                 case "--json": options.JsonPath = Value(); break;
+                case "--attention": options.AttentionLengths = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--child": options.ChildEngine = Value(); break;
                 case "--child-result": options.ChildResultPath = Value(); break;
                 case "--help" or "-h":
                     Console.WriteLine("""
                         JinaEmbed.Bench [--threads N] [--data DIR] [--shared DIR] [--quick] [--tokens-per-batch N]
                                         [--skip-ort] [--skip-engine] [--skip-gemm] [--skip-document] [--ort-document]
-                                        [--json FILE] [--python PATH]
+                                        [--json FILE] [--python PATH] [--attention 4096,32768]
                         Generates the full-size synthetic checkpoint (BF16 safetensors for JinaEmbed, the official
                         ONNX graph with the same weights for ONNX Runtime) under --data if absent, then measures both
                         engines at the same thread count, each in its own process. See docs/benchmarks.md.
+                        --attention L1,L2: only the attention micro-benchmark (v3 bidirectional vs v4 causal GQA).
                         """);
                     Environment.Exit(0);
                     break;

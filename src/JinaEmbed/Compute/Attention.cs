@@ -1,7 +1,8 @@
-// Bidirectional multi-head attention over packed sequences (spec §3.5): softmax(q·kᵀ/√d)·v within each sequence.
-// Tiled with an online softmax: a work item is (sequence, head, block of queries) and walks the keys in blocks, so
-// memory is linear in sequence length (no S×S scores) and each key/value block is reused from cache by many queries.
-// When the head width is a multiple of 32, Q·Kᵀ and P·V of a tile run on the GEMM micro-kernels (issue #4).
+// Multi-head attention over packed sequences: softmax(q·kᵀ/√d)·v within each sequence, bidirectional for v3 (spec
+// §3.5), causal with grouped KV heads for v4 (jina-embeddings-v4 spec §4.2). Tiled with an online softmax: a work item
+// is (sequence, query head, block of queries) and walks the keys in blocks, so memory is linear in sequence length
+// (no S×S scores) and each key/value block is reused from cache by many queries. Keys and values are packed once per
+// (sequence, KV head) into 32-wide panels, so Q·Kᵀ and P·V of a tile run on the GEMM micro-kernels (issue #4).
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;

@@ -29,6 +29,19 @@ internal static class AttentionBenchmark
                 }
             }
 
+            if (length <= 8192)
+            {
+                // The vision tower's full-attention blocks: 16 heads of 80, bidirectional (spec §6.5).
+                const int heads = 16, d = 80;
+                var q = Values(length * heads * d, 5);
+                var k = Values(length * heads * d, 6);
+                var v = Values(length * heads * d, 7);
+                var output = new float[q.Length];
+                var workspace = new AttentionWorkspace();
+                var time = Time(() => Attention.GroupedQueryAttention(q, k, v, starts, heads, heads, d, false, output, context, workspace));
+                log($"GroupedQueryAttention bidirectional S={length} heads={heads}/{heads} d={d}: {Rates(4.0 * d * pairs * heads, time, context.Threads)}");
+            }
+
             foreach (bool causal in new[] { true, false })
             {
                 if (!causal && length > 8192)

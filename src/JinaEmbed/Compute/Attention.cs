@@ -43,7 +43,7 @@ public static partial class Attention
 
         // Head widths off the 32-wide panels (small test models) keep the Vector<T> path.
         float scale = 1f / MathF.Sqrt(headDimension);
-        var items = WorkItems(sequenceStarts, heads, heads, causal: false);
+        var items = WorkItems(sequenceStarts, heads, causal: false);
         context.For(items.Length, item =>
         {
             var (seq, head, first) = items[item];
@@ -63,7 +63,7 @@ public static partial class Attention
     // so the threads share one head's keys and values in cache. Causal: a block's cost grows with its last query, so
     // the items run longest first (dynamic scheduling then balances the threads), and the query heads of one KV head
     // stay adjacent within a block row.
-    private static (int Seq, int Head, int First)[] WorkItems(int[] sequenceStarts, int queryHeads, int kvHeads, bool causal)
+    private static (int Seq, int Head, int First)[] WorkItems(int[] sequenceStarts, int queryHeads, bool causal)
     {
         var items = new List<(int Seq, int Head, int First)>();
         for (int s = 0; s + 1 < sequenceStarts.Length; s++)
@@ -95,7 +95,7 @@ public static partial class Attention
     {
         workspace ??= new AttentionWorkspace();
         workspace.Pack(operands, sequenceStarts, kvHeads, d, context);
-        var items = WorkItems(sequenceStarts, queryHeads, kvHeads, causal);
+        var items = WorkItems(sequenceStarts, queryHeads, causal);
         int group = queryHeads / kvHeads;
         float scale = 1f / MathF.Sqrt(d);
         var op = operands;

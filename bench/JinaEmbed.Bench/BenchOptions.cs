@@ -55,6 +55,8 @@ internal sealed class BenchOptions
 
     /// <summary>Internal (v4 child): the workload file.</summary>
     public string? WorkloadsPath { get; private set; }
+    /// <summary>Run only the attention micro-benchmark at these sequence lengths (one segment each).</summary>
+    public int[]? AttentionLengths { get; private set; }
 
     /// <summary>Internal: run one engine in this (child) process and write its result here.</summary>
     public string? ChildEngine { get; private set; }
@@ -95,13 +97,14 @@ internal sealed class BenchOptions
                 case "--llama-kv-type": options.LlamaKvType = Value(); break;
                 case "--only": options.V4Only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
                 case "--workloads": options.WorkloadsPath = Path.GetFullPath(Value()); break;
+                case "--attention": options.AttentionLengths = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--child": options.ChildEngine = Value(); break;
                 case "--child-result": options.ChildResultPath = Value(); break;
                 case "--help" or "-h":
                     Console.WriteLine("""
                         JinaEmbed.Bench [--threads N] [--data DIR] [--shared DIR] [--quick] [--tokens-per-batch N]
                                         [--skip-ort] [--skip-engine] [--skip-gemm] [--skip-document] [--ort-document]
-                                        [--json FILE] [--python PATH]
+                                        [--json FILE] [--python PATH] [--attention 4096,32768]
                         Generates the full-size synthetic checkpoint (BF16 safetensors for JinaEmbed, the official
                         ONNX graph with the same weights for ONNX Runtime) under --data if absent, then measures both
                         engines at the same thread count, each in its own process. See docs/benchmarks.md.
@@ -115,6 +118,7 @@ internal sealed class BenchOptions
 
                         JinaEmbed.Bench generate-v4 OUT_DIR [--dtype BF16|F32] [--config CONFIG_JSON] [--shared DIR]
                         JinaEmbed.Bench gguf-v4 MODEL_DIR OUT.gguf [--task retrieval] [--dtype bf16|f32]
+                        --attention L1,L2: only the attention micro-benchmark (v3 bidirectional vs v4 causal GQA).
                         """);
                     Environment.Exit(0);
                     break;

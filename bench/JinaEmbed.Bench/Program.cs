@@ -44,6 +44,12 @@ if (options.ChildEngine is { } engineName)
     return 0;
 }
 
+if (options.AttentionLengths is { } lengths)
+{
+    AttentionBenchmark.Run(new ComputeContext(options.Threads), lengths, Log);
+    return 0;
+}
+
 var report = new Dictionary<string, object?>
 {
     ["threads"] = options.Threads,

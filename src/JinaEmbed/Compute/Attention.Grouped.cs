@@ -6,13 +6,11 @@ namespace JinaEmbed.Compute;
 /// <summary>Grouped-query (and causal) attention.</summary>
 public static partial class Attention
 {
-    [ThreadStatic]
-    private static double[]? t_scores;
-
     /// <summary>
     /// q [tokens, queryHeads·d], k and v [tokens, keyValueHeads·d], output [tokens, queryHeads·d]. Query head g reads
     /// KV head g / (queryHeads / keyValueHeads); with <paramref name="causal"/> token t sees the tokens of its segment
-    /// with index ≤ t. Scale 1/√d. Memory is linear in the segment length.
+    /// with index ≤ t. Scale 1/√d. Memory is linear in the segment length: every KV head is packed once into
+    /// <paramref name="workspace"/> (null: a temporary one) and shared by its query heads; no S×S scores.
     /// </summary>
     public static void GroupedQueryAttention(float[] q, float[] k, float[] v, int[] segmentStarts, int queryHeads, int keyValueHeads, int headDimension, bool causal, float[] output, ComputeContext context, AttentionWorkspace? workspace = null)
     {
@@ -23,56 +21,9 @@ public static partial class Attention
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(context);
         CheckGrouped(q, k, v, segmentStarts, queryHeads, keyValueHeads, headDimension, output);
-        int d = headDimension, group = queryHeads / keyValueHeads;
-        int tokens = segmentStarts[^1];
-        int qWidth = queryHeads * d, kvWidth = keyValueHeads * d;
-        float scale = 1f / MathF.Sqrt(d);
-        context.For(tokens * queryHeads, item =>
-        {
-            int t = item / queryHeads, g = item % queryHeads, kv = g / group;
-            int seg = Array.BinarySearch(segmentStarts, t);
-            seg = seg >= 0 ? seg : ~seg - 1;
-            while (segmentStarts[seg + 1] <= t)
-            {
-                seg++; // empty segments share a start
-            }
-
-            int start = segmentStarts[seg], end = causal ? t + 1 : segmentStarts[seg + 1];
-            var scores = t_scores is { } buffer && buffer.Length >= end - start ? buffer : (t_scores = new double[end - start]);
-            var qi = q.AsSpan((t * qWidth) + (g * d), d);
-            float max = float.NegativeInfinity;
-            for (int u = start; u < end; u++)
-            {
-                var ku = k.AsSpan((u * kvWidth) + (kv * d), d);
-                float dot = 0;
-                for (int c = 0; c < d; c++)
-                {
-                    dot += qi[c] * ku[c];
-                }
-
-                scores[u - start] = dot * scale;
-                max = MathF.Max(max, dot * scale);
-            }
-
-            double total = 0;
-            for (int u = 0; u < end - start; u++)
-            {
-                scores[u] = MathF.Exp((float)scores[u] - max);
-                total += scores[u];
-            }
-
-            var o = output.AsSpan((t * qWidth) + (g * d), d);
-            o.Clear();
-            for (int u = start; u < end; u++)
-            {
-                float p = (float)(scores[u - start] / total);
-                var vu = v.AsSpan((u * kvWidth) + (kv * d), d);
-                for (int c = 0; c < d; c++)
-                {
-                    o[c] += p * vu[c];
-                }
-            }
-        });
+        int qWidth = queryHeads * headDimension, kvWidth = keyValueHeads * headDimension;
+        var operands = new Operands(q, qWidth, 0, k, kvWidth, 0, v, kvWidth, 0, output, qWidth);
+        RunTiled(operands, segmentStarts, queryHeads, keyValueHeads, headDimension, causal, context, workspace);
     }
 
     /// <summary>Scalar twin of <see cref="GroupedQueryAttention"/> in double: the test oracle.</summary>

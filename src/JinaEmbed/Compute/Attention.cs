@@ -1,7 +1,8 @@
-// Bidirectional multi-head attention over packed sequences (spec §3.5): softmax(q·kᵀ/√d)·v within each sequence.
-// Tiled with an online softmax: a work item is (sequence, head, block of queries) and walks the keys in blocks, so
-// memory is linear in sequence length (no S×S scores) and each key/value block is reused from cache by many queries.
-// When the head width is a multiple of 32, Q·Kᵀ and P·V of a tile run on the GEMM micro-kernels (issue #4).
+// Multi-head attention over packed sequences: softmax(q·kᵀ/√d)·v within each sequence, bidirectional for v3 (spec
+// §3.5), causal with grouped KV heads for v4 (jina-embeddings-v4 spec §4.2). Tiled with an online softmax: a work item
+// is (sequence, query head, block of queries) and walks the keys in blocks, so memory is linear in sequence length
+// (no S×S scores) and each key/value block is reused from cache by many queries. Keys and values are packed once per
+// (sequence, KV head) into 32-wide panels, so Q·Kᵀ and P·V of a tile run on the GEMM micro-kernels (issue #4).
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -33,12 +34,41 @@ public static partial class Attention
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(context);
         int width = heads * headDimension;
+        var operands = new Operands(qkv, 3 * width, 0, qkv, 3 * width, width, qkv, 3 * width, 2 * width, output, width);
+        if (headDimension % WeightMatrix.PanelWidth == 0)
+        {
+            RunTiled(operands, sequenceStarts, heads, heads, headDimension, causal: false, context, workspace);
+            return;
+        }
+
+        // Head widths off the 32-wide panels (small test models) keep the Vector<T> path.
         float scale = 1f / MathF.Sqrt(headDimension);
-        // Work items run head by head within a sequence, so the threads share one head's keys and values in cache.
+        var items = WorkItems(sequenceStarts, heads, causal: false);
+        context.For(items.Length, item =>
+        {
+            var (seq, head, first) = items[item];
+            var tile = t_tile ??= new Tile();
+            tile.Ensure(headDimension);
+            Run(qkv, width, headDimension, head, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile);
+        });
+    }
+
+    /// <summary>
+    /// Where the heads live: query head g of token t at Q[t·QStride + QColumn + g·d …], KV head h at
+    /// K[t·KStride + KColumn + h·d …] and V[…], output head g at Output[t·OutputStride + g·d …].
+    /// </summary>
+    internal readonly record struct Operands(float[] Q, int QStride, int QColumn, float[] K, int KStride, int KColumn, float[] V, int VStride, int VColumn, float[] Output, int OutputStride);
+
+    // Work items (sequence, query head, first query of the block). Bidirectional: sequence by sequence, head by head,
+    // so the threads share one head's keys and values in cache. Causal: a block's cost grows with its last query, so
+    // the items run longest first (dynamic scheduling then balances the threads), and the query heads of one KV head
+    // stay adjacent within a block row.
+    private static (int Seq, int Head, int First)[] WorkItems(int[] sequenceStarts, int queryHeads, bool causal)
+    {
         var items = new List<(int Seq, int Head, int First)>();
         for (int s = 0; s + 1 < sequenceStarts.Length; s++)
         {
-            for (int head = 0; head < heads; head++)
+            for (int head = 0; head < queryHeads; head++)
             {
                 for (int first = sequenceStarts[s]; first < sequenceStarts[s + 1]; first += QueryBlock)
                 {
@@ -47,52 +77,69 @@ public static partial class Attention
             }
         }
 
-        bool blocked = headDimension % WeightMatrix.PanelWidth == 0;
-        if (blocked)
+        var array = items.ToArray();
+        if (causal)
         {
-            workspace ??= new AttentionWorkspace();
-            workspace.Pack(qkv, sequenceStarts, heads, headDimension, context);
+            // Keys seen by a block: up to its last query. A stable sort keeps (sequence, head) order within equal costs.
+            var cost = array.Select(i => Math.Min(sequenceStarts[i.Seq + 1], i.First + QueryBlock) - sequenceStarts[i.Seq]).ToArray();
+            var order = Enumerable.Range(0, array.Length).OrderByDescending(i => cost[i]).ThenBy(i => i).ToArray();
+            array = order.Select(i => array[i]).ToArray();
         }
 
-        context.For(items.Count, item =>
+        return array;
+    }
+
+    // The tiled path shared by SelfAttention and GroupedQueryAttention: pack every KV head once, then run the
+    // (sequence, query head, query block) items over its panels; query head g reads KV head g / (queryHeads / kvHeads).
+    private static void RunTiled(in Operands operands, int[] sequenceStarts, int queryHeads, int kvHeads, int d, bool causal, ComputeContext context, AttentionWorkspace? workspace)
+    {
+        workspace ??= new AttentionWorkspace();
+        workspace.Pack(operands, sequenceStarts, kvHeads, d, context);
+        var items = WorkItems(sequenceStarts, queryHeads, causal);
+        int group = queryHeads / kvHeads;
+        float scale = 1f / MathF.Sqrt(d);
+        var op = operands;
+        var packed = workspace;
+        context.For(items.Length, item =>
         {
             var (seq, head, first) = items[item];
             var tile = t_tile ??= new Tile();
-            tile.Ensure(headDimension);
-            if (blocked)
-            {
-                RunBlocked(qkv, width, headDimension, head, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, workspace!, seq, output, tile, context.Tier);
-            }
-            else
-            {
-                Run(qkv, width, headDimension, head, sequenceStarts[seq], sequenceStarts[seq + 1], first, scale, output, tile);
-            }
+            tile.Ensure(d);
+            RunBlocked(op, d, head, head / group, sequenceStarts[seq], sequenceStarts[seq + 1], first, causal, scale, packed, seq, tile, context.Tier);
         });
     }
 
-    // One (sequence, head, query block) over the packed key/value panels of its (sequence, head), so the scores
+    // One (sequence, head, query block) over the packed key/value panels of its (sequence, KV head), so the scores
     // S = Q·Kᵀ and the update O += P·V are register-blocked micro-kernel calls, and the softmax runs in vector lanes.
-    private static unsafe void RunBlocked(float[] qkv, int width, int d, int head, int start, int end, int first, float scale, AttentionWorkspace packed, int seq, float[] output, Tile tile, IsaTier tier)
+    // Causal: key blocks past the block's last query are never visited, and in the block holding the diagonal the
+    // keys past each query are skipped (micro-tiles wholly above it) or set to exactly 0 before P·V.
+    private static unsafe void RunBlocked(in Operands op, int d, int head, int kvHead, int start, int end, int first, bool causal, float scale, AttentionWorkspace packed, int seq, Tile tile, IsaTier tier)
     {
         const int Panel = WeightMatrix.PanelWidth;
         var kernel = GemmDriver.Float32Kernel(tier, out int kernelRows);
-        int stride = 3 * width;
+        int stride = op.QStride;
         int queries = Math.Min(QueryBlock, end - first);
+        int keyEnd = causal ? first + queries : end;
         int padded = packed.PaddedLength(seq);
-        long headBase = packed.HeadOffset(seq, head);
+        int valuePanels = (d + Panel - 1) / Panel;
+        long headBase = packed.HeadOffset(seq, kvHead);
         var max = tile.Max.AsSpan(0, queries);
         var sum = tile.Sum.AsSpan(0, queries);
         max.Fill(float.NegativeInfinity);
         sum.Clear();
         tile.Accumulator.AsSpan(0, queries * d).Clear();
-        fixed (float* pqkv = qkv, kAll = packed.Keys, vAll = packed.Values, ps = tile.ScoreTile, acc = tile.Accumulator)
+        fixed (float* pq = op.Q, kAll = packed.Keys, vAll = packed.Values, ps = tile.ScoreTile, acc = tile.Accumulator, po = op.Output)
         {
-            float* q = pqkv + ((long)first * stride) + (head * d);
+            float* q = pq + ((long)first * stride) + op.QColumn + (head * d);
             float* kt = kAll + headBase;
             float* vp = vAll + headBase;
-            for (int kb = 0; kb < end - start; kb += KeyBlock)
+            for (int kb = 0; kb < keyEnd - start; kb += KeyBlock)
             {
-                int keys = Math.Min(KeyBlock, end - start - kb);
+                int keys = Math.Min(KeyBlock, keyEnd - start - kb);
+
+                // Query i sees the block keys j ≤ i + shift; on a causal diagonal block some keys lie past that.
+                int shift = first - start - kb;
+                bool diagonal = causal && shift < keys - 1;
                 int keyPanels = (keys + Panel - 1) / Panel;
                 for (int p = 0; p < keyPanels; p++)
                 {
@@ -101,6 +148,11 @@ public static partial class Attention
                     for (int i = 0; i < queries; i += kernelRows)
                     {
                         int mr = Math.Min(kernelRows, queries - i);
+                        if (diagonal && p * Panel > i + mr - 1 + shift)
+                        {
+                            continue; // the whole micro-tile is masked (later rows see more keys)
+                        }
+
                         kernel(q + (i * stride), stride, d, (byte*)panel, ps + (i * KeyBlock) + (p * Panel), KeyBlock, mr, nr, null, false);
                     }
                 }
@@ -108,38 +160,40 @@ public static partial class Attention
                 for (int i = 0; i < queries; i++)
                 {
                     float* row = ps + (i * KeyBlock);
+                    int count = diagonal ? Math.Min(keys, i + shift + 1) : keys;
 
                     // Online softmax in scaled units: rescale what was accumulated under the old maximum.
-                    float newMax = MathF.Max(max[i], RowMax(row, keys, tier) * scale);
+                    float newMax = MathF.Max(max[i], RowMax(row, count, tier) * scale);
                     float correction = float.IsNegativeInfinity(max[i]) ? 0f : MathF.Exp(max[i] - newMax);
                     max[i] = newMax;
-                    sum[i] = (sum[i] * correction) + ExpAndSum(row, keys, scale, newMax, tier);
+                    sum[i] = (sum[i] * correction) + ExpAndSum(row, count, scale, newMax, tier);
+                    if (count < keys)
+                    {
+                        new Span<float>(row + count, keys - count).Clear(); // masked keys contribute exactly 0 to P·V
+                    }
+
                     if (correction != 1f)
                     {
                         Scale(acc + (i * d), d, correction);
                     }
                 }
 
-                for (int p = 0; p < d / Panel; p++)
+                for (int p = 0; p < valuePanels; p++)
                 {
                     float* panel = vp + (((long)p * padded) + kb) * Panel;
+                    int nr = Math.Min(Panel, d - (p * Panel));
                     for (int i = 0; i < queries; i += kernelRows)
                     {
                         int mr = Math.Min(kernelRows, queries - i);
-                        kernel(ps + (i * KeyBlock), KeyBlock, keys, (byte*)panel, acc + (i * d) + (p * Panel), d, mr, Panel, null, true);
+                        int kc = diagonal ? Math.Min(keys, i + mr + shift) : keys; // keys past the tile's last row are 0
+                        kernel(ps + (i * KeyBlock), KeyBlock, kc, (byte*)panel, acc + (i * d) + (p * Panel), d, mr, nr, null, true);
                     }
                 }
             }
 
             for (int i = 0; i < queries; i++)
             {
-                float inv = 1f / sum[i];
-                float* a = acc + (i * d);
-                var dst = output.AsSpan(((first + i) * width) + (head * d), d);
-                for (int c = 0; c < d; c++)
-                {
-                    dst[c] = a[c] * inv;
-                }
+                Scale(acc + (i * d), po + ((long)(first + i) * op.OutputStride) + (head * d), d, 1f / sum[i]);
             }
         }
     }
@@ -177,7 +231,10 @@ public static partial class Attention
         return result;
     }
 
-    private static unsafe void Scale(float* values, int count, float factor)
+    private static unsafe void Scale(float* values, int count, float factor) => Scale(values, values, count, factor);
+
+    // destination[j] = source[j]·factor for j < count.
+    private static unsafe void Scale(float* source, float* destination, int count, float factor)
     {
         int j = 0;
         if (Vector.IsHardwareAccelerated)
@@ -185,13 +242,13 @@ public static partial class Attention
             var f = new Vector<float>(factor);
             for (; j + Vector<float>.Count <= count; j += Vector<float>.Count)
             {
-                (Vector.Load(values + j) * f).Store(values + j);
+                (Vector.Load(source + j) * f).Store(destination + j);
             }
         }
 
         for (; j < count; j++)
         {
-            values[j] *= factor;
+            destination[j] = source[j] * factor;
         }
     }
 

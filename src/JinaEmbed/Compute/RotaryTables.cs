@@ -66,4 +66,34 @@ public static class RotaryTables
             }
         }
     }
+
+    /// <summary>
+    /// 2-D vision tables (spec §6.3): for patch p with (rows[p], columns[p]), the 2·invFreq.Length angles are
+    /// [rows[p]·invFreq[0 …], columns[p]·invFreq[0 …]] (fp32 multiplies); writes cos and sin [patches, 2·invFreq.Length],
+    /// the half-width tables of <see cref="RotateHalf"/> for head width 4·invFreq.Length (80 for inv_freq of 20).
+    /// </summary>
+    public static void VisionAngles(int[] rows, int[] columns, int patches, float[] invFreq, float[] cos, float[] sin)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(invFreq);
+        ArgumentNullException.ThrowIfNull(cos);
+        ArgumentNullException.ThrowIfNull(sin);
+        int n = invFreq.Length, half = 2 * n;
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows.Length, patches, nameof(rows));
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns.Length, patches, nameof(columns));
+        ArgumentOutOfRangeException.ThrowIfLessThan(cos.Length, (long)patches * half, nameof(cos));
+        ArgumentOutOfRangeException.ThrowIfLessThan(sin.Length, (long)patches * half, nameof(sin));
+        for (int p = 0; p < patches; p++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                float rowAngle = rows[p] * invFreq[i], columnAngle = columns[p] * invFreq[i];
+                cos[(p * half) + i] = MathF.Cos(rowAngle);
+                sin[(p * half) + i] = MathF.Sin(rowAngle);
+                cos[(p * half) + n + i] = MathF.Cos(columnAngle);
+                sin[(p * half) + n + i] = MathF.Sin(columnAngle);
+            }
+        }
+    }
 }

@@ -127,6 +127,31 @@ public class GroupedQueryAttentionTests
         Assert.Equal(one, two);
     }
 
+    [Fact]
+    public void OneKeyValueHeadPerQueryHeadEqualsSelfAttention()
+    {
+        // Both entry points run the same tiled path: split [q | k | v] rows must give identical bits.
+        const int heads = 3, d = 64, width = heads * d;
+        int[] starts = [0, 17, 300, 301];
+        int tokens = starts[^1];
+        var random = new Random(8);
+        var qkv = new float[tokens * 3 * width];
+        for (int i = 0; i < qkv.Length; i++)
+        {
+            qkv[i] = (float)((random.NextDouble() * 4) - 2);
+        }
+
+        var context = new ComputeContext(2);
+        var expected = new float[tokens * width];
+        Attention.SelfAttention(qkv, starts, heads, d, expected, context);
+        var q = Columns(qkv, tokens, 3 * width, 0, width);
+        var k = Columns(qkv, tokens, 3 * width, width, width);
+        var v = Columns(qkv, tokens, 3 * width, 2 * width, width);
+        var output = new float[tokens * width];
+        Attention.GroupedQueryAttention(q, k, v, starts, heads, heads, d, false, output, context);
+        Assert.Equal(expected, output);
+    }
+
     private static (float[] Q, float[] K, float[] V) Inputs(int tokens, int queryHeads, int kvHeads, int d, int seed)
     {
         var random = new Random(seed);

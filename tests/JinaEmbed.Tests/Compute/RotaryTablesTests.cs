@@ -83,6 +83,28 @@ public class RotaryTablesTests
         Assert.Equal(qkv, v4);
     }
 
+    [Fact]
+    public void VisionAnglesPutRowsThenColumns()
+    {
+        var invFreq = RotaryTables.InverseFrequencies(40, 10000f); // inv_freq_v of spec §6.3: 20 values
+        Assert.Equal(20, invFreq.Length);
+        int[] rows = [0, 0, 1, 13];
+        int[] columns = [0, 1, 0, 21];
+        var cos = new float[4 * 40];
+        var sin = new float[4 * 40];
+        RotaryTables.VisionAngles(rows, columns, 4, invFreq, cos, sin);
+        for (int p = 0; p < 4; p++)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Equal(MathF.Cos(rows[p] * invFreq[i]), cos[(p * 40) + i]);
+                Assert.Equal(MathF.Sin(rows[p] * invFreq[i]), sin[(p * 40) + i]);
+                Assert.Equal(MathF.Cos(columns[p] * invFreq[i]), cos[(p * 40) + 20 + i]);
+                Assert.Equal(MathF.Sin(columns[p] * invFreq[i]), sin[(p * 40) + 20 + i]);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(IsaTier.Portable)]
     [InlineData(IsaTier.Avx2)]

@@ -3,7 +3,8 @@ using System.Globalization;
 
 namespace JinaEmbed.TokenizerBench;
 
-/// <summary>--mb N (corpus size, default 10), --threads 1,2, --repeat N, --corpus FILE, --tokenizer FILE.</summary>
+/// <summary>--mb N (corpus size, default 10), --threads 1,2, --repeat N, --corpus FILE, --tokenizer FILE, --bpe qwen (the
+/// Qwen2.5 byte-level BPE tokenizer.json of jina-embeddings-v4 from ../shared/fixtures/tokenizer-bpe).</summary>
 internal sealed class BenchOptions
 {
     public double Megabytes { get; private set; } = 10;
@@ -29,6 +30,7 @@ internal sealed class BenchOptions
                 case "--repeat": o.Repeat = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--corpus": o.Corpus = v; break;
                 case "--tokenizer": o.Tokenizer = v; break;
+                case "--bpe": o.Tokenizer = v == "qwen" ? Path.Combine(FindShared(), "fixtures", "tokenizer-bpe", "tokenizer.json") : v; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }

@@ -1,6 +1,7 @@
 // Tokenizer benchmark (issue #2): our Tokenizer vs HF tokenizers (Tokenizers.DotNet, Rust) and Microsoft.ML.Tokenizers'
 // SentencePiece Unigram on the same model: load time, single-thread tokens/s and MB/s, 2-thread scaling, id parity.
 // Usage: dotnet run -c Release --project bench/TokenizerBench [-- --mb 10 --threads 2 --corpus FILE --tokenizer FILE]
+// Byte-level BPE (jina-embeddings-v4's Qwen2.5 tokenizer): -- --bpe qwen --threads 1
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;

@@ -224,30 +224,7 @@ public sealed class JinaV3Weights : IDisposable
     {
         var tensor = file.Get(module + Original);
         int outDim = tensor.Shape[0], inDim = tensor.Shape[1];
-        int count = outDim * inDim;
-        WeightMatrix weight;
-
-        // Plain file reads into one reused buffer: the packed copy is the only resident one.
-        if (tensor.DataType == TensorDataType.BFloat16)
-        {
-            var bits = scratch.Bits(count);
-            file.ReadInto(tensor, MemoryMarshal.AsBytes(bits.AsSpan(0, count)));
-            weight = WeightMatrix.FromBFloat16(bits.AsSpan(0, count), outDim, inDim);
-        }
-        else
-        {
-            var values = scratch.Floats(count);
-            if (tensor.DataType == TensorDataType.Float32)
-            {
-                file.ReadInto(tensor, MemoryMarshal.AsBytes(values.AsSpan(0, count)));
-            }
-            else
-            {
-                file.CopyFloat32(tensor, 0, values.AsSpan(0, count));
-            }
-
-            weight = WeightMatrix.FromFloat32(values.AsSpan(0, count), outDim, inDim);
-        }
+        var weight = scratch.Matrix(file, tensor);
 
         var bias = file.ReadFloat32(file.Get(module + ".bias"));
         float[] a = [], b = [];

@@ -37,7 +37,12 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
     public ComputeContext Context { get; }
 
     /// <summary>The LoRA scale (lora_alpha / r from adapter_config.json).</summary>
-    public float LoraScale => _weights.Adapters.Scale;
+    public float LoraScale => Mutation.HasFlag(JinaV4Mutation.LoraScaleOne) ? 1f : _weights.Adapters.Scale;
+
+    /// <summary>
+    /// Deliberate deviations from spec §4.2 (spec §11.4), used only by tests that show the parity tests catch them.
+    /// </summary>
+    internal JinaV4Mutation Mutation { get; set; }
 
     /// <inheritdoc/>
     public int HiddenSize => Config.HiddenSize;
@@ -112,7 +117,7 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
                 RotateHalf.Apply(s.Key, n, kvWidth, 0, c.NumKeyValueHeads, hd, s.Cos, s.Sin, ctx);
 
                 // Causal attention within each sequence; query head g reads KV head g / (heads / kv heads).
-                Attention.GroupedQueryAttention(s.Query, s.Key, s.Value, starts, c.NumAttentionHeads, c.NumKeyValueHeads, hd, causal: true, s.Context, ctx, s.Attention);
+                Attention.GroupedQueryAttention(s.Query, s.Key, s.Value, starts, c.NumAttentionHeads, c.NumKeyValueHeads, hd, causal: !Mutation.HasFlag(JinaV4Mutation.BidirectionalAttention), s.Context, ctx, s.Attention);
 
                 // x = x + adapted(o, o_proj); h = rmsnorm(x).
                 layer.OutputProjection.Forward(s.Context, n, s.Delta, runs, scale, ctx);
@@ -130,6 +135,12 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
             }
 
             // H = rmsnorm(x + last MLP delta, model.norm): the hidden states every output uses.
+            if (Mutation.HasFlag(JinaV4Mutation.NoFinalNorm))
+            {
+                RmsNorm.AddAndApply(x, s.Delta, s.Hidden, n, d, _weights.FinalNormWeight, c.RmsNormEps, ctx);
+                return x;
+            }
+
             RmsNorm.AddAndApply(x, s.Delta, x, n, d, _weights.FinalNormWeight, c.RmsNormEps, ctx);
             return x;
         }

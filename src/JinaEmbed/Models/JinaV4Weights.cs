@@ -312,20 +312,7 @@ public sealed class JinaV4Weights : IDisposable
     {
         var (file, tensor) = checkpoint.Get(module + ".weight");
         int outDim = tensor.Shape[0], inDim = tensor.Shape[1];
-        int count = outDim * inDim;
-        WeightMatrix weight;
-        if (tensor.DataType == TensorDataType.BFloat16)
-        {
-            var bits = scratch.Bits(count);
-            file.ReadInto(tensor, MemoryMarshal.AsBytes(bits.AsSpan(0, count)));
-            weight = WeightMatrix.FromBFloat16(bits.AsSpan(0, count), outDim, inDim);
-        }
-        else
-        {
-            var values = scratch.Floats(count);
-            file.ReadFloat32(tensor, 0, values.AsSpan(0, count));
-            weight = WeightMatrix.FromFloat32(values.AsSpan(0, count), outDim, inDim);
-        }
+        var weight = scratch.Matrix(file, tensor);
 
         float[] bias = hasBias ? checkpoint.ReadFloat32(module + ".bias", outDim) : [];
         var a = new float[tasks.Count * rank * inDim];

@@ -1,5 +1,9 @@
 // One reused buffer per element type for reading a checkpoint's large tensors before packing them, so the packed copy
 // is the only one that stays resident.
+using System.Runtime.InteropServices;
+using JinaEmbed.Checkpoints;
+using JinaEmbed.Compute;
+
 namespace JinaEmbed.Models;
 
 /// <summary>Grow-only read buffers shared by the weight loaders.</summary>
@@ -13,4 +17,32 @@ internal sealed class ReadScratch
 
     /// <summary>A buffer of at least <paramref name="count"/> floats.</summary>
     public float[] Floats(int count) => _floats.Length >= count ? _floats : _floats = new float[count];
+
+    /// <summary>
+    /// Reads a [out, in] weight tensor with plain file reads into the reused buffer and packs it for the GEMM: BF16 stays
+    /// BF16, F32 and F16 become fp32. The packed copy is the only one that stays resident.
+    /// </summary>
+    public WeightMatrix Matrix(SafetensorsFile file, SafetensorsTensor tensor)
+    {
+        int outDim = tensor.Shape[0], inDim = tensor.Shape[1];
+        int count = outDim * inDim;
+        if (tensor.DataType == TensorDataType.BFloat16)
+        {
+            var bits = Bits(count);
+            file.ReadInto(tensor, MemoryMarshal.AsBytes(bits.AsSpan(0, count)));
+            return WeightMatrix.FromBFloat16(bits.AsSpan(0, count), outDim, inDim);
+        }
+
+        var values = Floats(count);
+        if (tensor.DataType == TensorDataType.Float32)
+        {
+            file.ReadInto(tensor, MemoryMarshal.AsBytes(values.AsSpan(0, count)));
+        }
+        else
+        {
+            file.CopyFloat32(tensor, 0, values.AsSpan(0, count));
+        }
+
+        return WeightMatrix.FromFloat32(values.AsSpan(0, count), outDim, inDim);
+    }
 }

@@ -45,6 +45,12 @@ internal sealed class TokenBuffer
         Count++;
     }
 
+    public void SetOffsets(int index, int start, int end)
+    {
+        _starts[index] = start;
+        _ends[index] = end;
+    }
+
     /// <summary>Keeps the first <paramref name="count"/> tokens (or the last, when <paramref name="fromLeft"/>).</summary>
     public void Truncate(int count, bool fromLeft)
     {

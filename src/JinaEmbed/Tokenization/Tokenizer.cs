@@ -279,6 +279,11 @@ public sealed partial class Tokenizer
         if (_rawAdded.IsEmpty)
         {
             EncodeSegment(text, 0, text.Length, tokens, scratch);
+            if (_postProcessor is { TrimOffsets: true } p)
+            {
+                p.Trim(tokens, IdToToken);
+            }
+
             return;
         }
 
@@ -296,6 +301,11 @@ public sealed partial class Tokenizer
             {
                 EncodeSegment(text, m.Start, m.End, tokens, scratch);
             }
+        }
+
+        if (_postProcessor is { TrimOffsets: true } processor)
+        {
+            processor.Trim(tokens, IdToToken);
         }
     }
 

@@ -208,9 +208,79 @@ internal static class TokenizerJsonLoader
                     return new WordPieceModel(map, Str(model, "unk_token") ?? "[UNK]", Str(model, "continuing_subword_prefix") ?? "##", max);
                 }
 
+            case "BPE":
+                return ReadBpe(model, source);
+
             default:
                 throw new TokenizerLoadException($"{source}: unsupported model type '{type}'");
         }
+    }
+
+    private static BpeModel ReadBpe(JsonElement model, string source)
+    {
+        if (!model.TryGetProperty("vocab", out var vocab) || vocab.ValueKind != JsonValueKind.Object)
+        {
+            throw new TokenizerLoadException($"{source}: BPE model has no \"vocab\" object");
+        }
+
+        if (model.TryGetProperty("dropout", out var dropout) && dropout.ValueKind == JsonValueKind.Number && dropout.GetDouble() != 0)
+        {
+            // Dropout makes encoding random (a training-time option); a deterministic engine cannot honour it.
+            throw new TokenizerLoadException($"{source}: BPE dropout {dropout.GetRawText()} is not supported (only null)");
+        }
+
+        var map = new Dictionary<string, int>(vocab.GetPropertyCount(), StringComparer.Ordinal);
+        foreach (var p in vocab.EnumerateObject())
+        {
+            map[p.Name] = p.Value.GetInt32();
+        }
+
+        var merges = new List<(string, string)>();
+        if (model.TryGetProperty("merges", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            var rank = 0;
+            foreach (var m in list.EnumerateArray())
+            {
+                if (m.ValueKind == JsonValueKind.String)
+                {
+                    // The older form "a b": exactly one space (byte-level tokens never contain one).
+                    var line = m.GetString()!;
+                    var space = line.IndexOf(' ', StringComparison.Ordinal);
+                    if (space < 0 || line.IndexOf(' ', space + 1) >= 0)
+                    {
+                        throw new TokenizerLoadException($"{source}: BPE merge {rank} '{line}' is not two tokens separated by one space");
+                    }
+
+                    merges.Add((line[..space], line[(space + 1)..]));
+                }
+                else if (m.ValueKind == JsonValueKind.Array && m.GetArrayLength() == 2
+                    && m[0].ValueKind == JsonValueKind.String && m[1].ValueKind == JsonValueKind.String)
+                {
+                    merges.Add((m[0].GetString()!, m[1].GetString()!));
+                }
+                else
+                {
+                    throw new TokenizerLoadException($"{source}: BPE merge {rank} is neither \"a b\" nor [\"a\", \"b\"]: {m.GetRawText()}");
+                }
+
+                rank++;
+            }
+        }
+        else if (Optional(model, "merges") is { } other)
+        {
+            throw new TokenizerLoadException($"{source}: BPE \"merges\" is not an array ({other.ValueKind})");
+        }
+
+        return new BpeModel(
+            map,
+            merges,
+            Str(model, "unk_token"),
+            Bool(model, "fuse_unk", false),
+            Bool(model, "byte_fallback", false),
+            Bool(model, "ignore_merges", false),
+            Str(model, "continuing_subword_prefix"),
+            Str(model, "end_of_word_suffix"),
+            source);
     }
 
     private static TextNormalizer ReadNormalizer(JsonElement n, string source)
@@ -344,8 +414,50 @@ internal static class TokenizerJsonLoader
             "BertPreTokenizer" => new BertPreTokenizer(),
             "WhitespaceSplit" => new WhitespaceSplitPreTokenizer(),
             "Sequence" => new SequencePreTokenizer(p.GetProperty("pretokenizers").EnumerateArray().Select(x => ReadPreTokenizer(x, source)).ToArray()),
+            "Split" => ReadSplit(p, source),
+            "ByteLevel" => new ByteLevelPreTokenizer(Bool(p, "add_prefix_space", true), Bool(p, "use_regex", true)),
             _ => throw new TokenizerLoadException($"{source}: unsupported pre_tokenizer type '{type}'"),
         };
+    }
+
+    private static SplitPreTokenizer ReadSplit(JsonElement p, string source)
+    {
+        if (!p.TryGetProperty("pattern", out var pattern) || pattern.ValueKind != JsonValueKind.Object)
+        {
+            throw new TokenizerLoadException($"{source}: Split pre_tokenizer has no \"pattern\"");
+        }
+
+        SplitPattern matcher;
+        if (Str(pattern, "String") is { } literal)
+        {
+            matcher = new LiteralSplitPattern(literal);
+        }
+        else if (Str(pattern, "Regex") is { } regex)
+        {
+            try
+            {
+                matcher = SplitPattern.FromRegex(regex);
+            }
+            catch (ArgumentException e)
+            {
+                throw new TokenizerLoadException($"{source}: Split pre_tokenizer: invalid regex '{regex}': {e.Message}", e);
+            }
+        }
+        else
+        {
+            throw new TokenizerLoadException($"{source}: Split pre_tokenizer: pattern is neither String nor Regex");
+        }
+
+        var behavior = Str(p, "behavior") switch
+        {
+            "Removed" => SplitBehavior.Removed,
+            "Isolated" => SplitBehavior.Isolated,
+            "MergedWithPrevious" => SplitBehavior.MergedWithPrevious,
+            "MergedWithNext" => SplitBehavior.MergedWithNext,
+            "Contiguous" => SplitBehavior.Contiguous,
+            var other => throw new TokenizerLoadException($"{source}: Split pre_tokenizer: unknown behavior '{other}'"),
+        };
+        return new SplitPreTokenizer(matcher, behavior, Bool(p, "invert", false));
     }
 
     private static PostProcessor ReadPostProcessor(JsonElement p, string source)
@@ -388,10 +500,35 @@ internal static class TokenizerJsonLoader
                     return new PostProcessor([clsPiece, a, sepPiece], [clsPiece, a, sepPiece, b1, sep1]);
                 }
 
+            case "ByteLevel":
+                // Adds no tokens (a pair gets type id 1); trim_offsets moves offsets past the spaces a token holds.
+                return new PostProcessor([Sequence(false, 0)], [Sequence(false, 0), Sequence(true, 1)])
+                {
+                    TrimOffsets = Bool(p, "trim_offsets", true),
+                    AddPrefixSpace = Bool(p, "add_prefix_space", true),
+                    IsByteLevel = true,
+                };
+
+            case "Sequence":
+                {
+                    // E.g. [ByteLevel, TemplateProcessing]: the templates of the last one that has any, trimming if any trims.
+                    var steps = p.GetProperty("processors").EnumerateArray().Select(x => ReadPostProcessor(x, source)).ToArray();
+                    var template = steps.LastOrDefault(x => !x.IsByteLevel) ?? steps.LastOrDefault()
+                        ?? new PostProcessor([Sequence(false, 0)], [Sequence(false, 0), Sequence(true, 1)]);
+                    var trim = steps.FirstOrDefault(x => x.IsByteLevel && x.TrimOffsets);
+                    return new PostProcessor(template.Single, template.Pair)
+                    {
+                        TrimOffsets = trim != null,
+                        AddPrefixSpace = trim?.AddPrefixSpace ?? false,
+                    };
+                }
+
             default:
                 throw new TokenizerLoadException($"{source}: unsupported post_processor type '{type}'");
         }
     }
+
+    private static TemplatePiece Sequence(bool second, int typeId) => new(true, second, [], [], typeId);
 
     private static TemplatePiece[] ReadTemplate(JsonElement p, string name, Dictionary<string, (int[] Ids, string[] Tokens)> specials, string source)
     {
@@ -457,6 +594,8 @@ internal static class TokenizerJsonLoader
 
             case "ByteFallback":
                 return new ByteFallbackDecoder();
+            case "ByteLevel":
+                return new ByteLevelDecoder();
             case "Sequence":
                 return new SequenceDecoder(d.GetProperty("decoders").EnumerateArray().Select(x => ReadDecoder(x, source)).ToArray());
             default:

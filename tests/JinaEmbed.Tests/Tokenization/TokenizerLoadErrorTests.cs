@@ -35,8 +35,8 @@ public class TokenizerLoadErrorTests
     [Fact]
     public void Unknown_model_and_decoder_types_are_named()
     {
-        var bpe = Valid().Replace("\"type\":\"Unigram\"", "\"type\":\"BPE\"", StringComparison.Ordinal);
-        Assert.Contains("unsupported model type 'BPE'", Assert.Throws<TokenizerLoadException>(() => Tokenizer.FromJson(bpe)).Message, StringComparison.Ordinal);
+        var wordLevel = Valid().Replace("\"type\":\"Unigram\"", "\"type\":\"WordLevel\"", StringComparison.Ordinal);
+        Assert.Contains("unsupported model type 'WordLevel'", Assert.Throws<TokenizerLoadException>(() => Tokenizer.FromJson(wordLevel)).Message, StringComparison.Ordinal);
         var decoder = Valid().Replace("\"decoder\":{\"type\":\"Metaspace\"", "\"decoder\":{\"type\":\"Mystery\"", StringComparison.Ordinal);
         Assert.Contains("unsupported decoder type 'Mystery'", Assert.Throws<TokenizerLoadException>(() => Tokenizer.FromJson(decoder)).Message, StringComparison.Ordinal);
     }

@@ -163,6 +163,43 @@ internal sealed class ByteFallbackDecoder : TokenDecoder
     }
 }
 
+/// <summary>"ByteLevel": every token's chars back to bytes through GPT-2's table (a token with a char outside it is taken
+/// as its own UTF-8), all joined and read as UTF-8 with U+FFFD for invalid sequences.</summary>
+internal sealed class ByteLevelDecoder : TokenDecoder
+{
+    public override void Decode(List<string> tokens)
+    {
+        var bytes = new List<byte>();
+        foreach (var t in tokens)
+        {
+            var mapped = true;
+            foreach (var c in t)
+            {
+                if (ByteLevelAlphabet.ByteOf(c) < 0)
+                {
+                    mapped = false;
+                    break;
+                }
+            }
+
+            if (mapped)
+            {
+                foreach (var c in t)
+                {
+                    bytes.Add((byte)ByteLevelAlphabet.ByteOf(c));
+                }
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(t));
+            }
+        }
+
+        tokens.Clear();
+        tokens.Add(Encoding.UTF8.GetString(bytes.ToArray()));
+    }
+}
+
 /// <summary>"Sequence": applies its children in order.</summary>
 internal sealed class SequenceDecoder(TokenDecoder[] steps) : TokenDecoder
 {

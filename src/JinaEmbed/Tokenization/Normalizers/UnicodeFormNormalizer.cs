@@ -1,5 +1,5 @@
-// "NFC", "NFD", "NFKC", "NFKD" normalizers over our own Unicode tables (string.Normalize is a no-op under
-// InvariantGlobalization for the decomposition forms).
+// "NFC", "NFD", "NFKC", "NFKD" normalizers over our own Unicode tables, with HF's alignments and Unicode 9.0 behaviour
+// (AlignedNormalization); string.Normalize is a no-op under InvariantGlobalization for the decomposition forms.
 using System.Text;
 using JinaEmbed.Tokenization.Unicode;
 
@@ -20,12 +20,13 @@ internal sealed class UnicodeFormNormalizer(NormalizationForm form) : TextNormal
             }
         }
 
-        if (plain)
+        // Most text is already NFC: then nothing moves and the alignments stay.
+        if (plain || (form == NormalizationForm.FormC && AlignedNormalization.IsNfcStable(chars)))
         {
             return;
         }
 
-        UnicodeNormalization.Apply(text, spare, form);
+        AlignedNormalization.Apply(text, spare, form);
         Swap(ref text, ref spare);
     }
 }

@@ -85,6 +85,24 @@ internal static class UnicodeNormalization
         return Data.Value.Compositions.TryGetValue(((long)first << 21) | (uint)second, out var c) ? c : -1;
     }
 
+    /// <summary>True when <paramref name="cp"/> is left as it is by NFC in any context: a starter that is not the
+    /// second of a composition and that NFC does not decompose (NFC_Quick_Check Yes with combining class 0).</summary>
+    public static bool IsNfcStable(int cp)
+    {
+        if (cp is >= SBase and < SBase + SCount)
+        {
+            return true;
+        }
+
+        if (cp is >= VBase and < VBase + VCount or > TBase and < TBase + TCount)
+        {
+            return false;
+        }
+
+        var t = Data.Value;
+        return CombiningClass(cp) == 0 && !t.Seconds.Contains(cp) && (!t.Canonical.ContainsKey(cp) || t.Composites.Contains(cp));
+    }
+
     private sealed class Tables
     {
         public byte[] BmpClass { get; } = new byte[0x10000];
@@ -96,6 +114,10 @@ internal static class UnicodeNormalization
         public Dictionary<int, int[]> Compatibility { get; } = [];
 
         public Dictionary<long, int> Compositions { get; } = [];
+
+        public HashSet<int> Seconds { get; } = [];
+
+        public HashSet<int> Composites { get; } = [];
 
         public static Tables Build()
         {
@@ -145,6 +167,8 @@ internal static class UnicodeNormalization
                     if (seq.Length == 2 && !excluded.Contains(cp))
                     {
                         t.Compositions[((long)seq[0] << 21) | (uint)seq[1]] = cp;
+                        t.Seconds.Add(seq[1]);
+                        t.Composites.Add(cp);
                     }
                 }
             }

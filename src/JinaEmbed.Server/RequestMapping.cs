@@ -133,9 +133,13 @@ internal static class RequestMapping
 
         var valid = backend.Tasks.Select(t => t.Name);
         var list = string.Join(", ", backend.AllowsBaseModel ? valid.Append(NoTask) : valid);
-        var what = requested is null ? $"the server's default task '{name}' (DefaultTask, --default-task)" : $"task '{name}'";
-        var why = name == NoTask ? "the model has no base mode without a task" : "it is not a task of this model";
-        throw ApiException.BadRequest($"{what} cannot be used: {why}; valid tasks: {list}", "task", "invalid_task");
+        var message = (requested, name) switch
+        {
+            (null, _) => $"the server's default task '{name}' (DefaultTask, --default-task) is not a task of this model; send a task. Valid tasks: {list}",
+            (_, NoTask) => $"task 'none' is not available: this model has no base mode without a task adapter; valid tasks: {list}",
+            _ => $"unknown task '{name}'; valid tasks: {list}",
+        };
+        throw ApiException.BadRequest(message, "task", "invalid_task");
     }
 
     /// <summary>

@@ -246,6 +246,21 @@ public class JinaV4ServerTests(JinaV4ServerFixture fixture) : IClassFixture<Jina
     }
 
     [Fact]
+    public async Task ADefaultTaskTheModelRefusesIsAClearErrorPerRequest()
+    {
+        await using var server = await RunningServer.StartModelAsync(Fixtures.Path("tiny-jina-v4-realdims"), o => (o.DefaultTask, o.WarmUp) = ("separation", false));
+        using var response = await server.PostAsync("/v1/embeddings", """{"input": [[1, 2]]}""");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(400, (int)response.StatusCode);
+        BadInputTests.AssertErrorBody(text, "invalid_task", "task", "default task");
+        Assert.Contains("DefaultTask", text, StringComparison.Ordinal);
+
+        // A request that names its task is served as usual.
+        var ok = await server.EmbedAsync("""{"input": [[1, 2]], "task": "code.query"}""");
+        Assert.Single(ok.GetProperty("data").EnumerateArray());
+    }
+
+    [Fact]
     public async Task ContextLengthErrorNamesTheItemAndItsTokenCount()
     {
         string tooLong = string.Join(',', Enumerable.Repeat(9, MaxTokens + 5));

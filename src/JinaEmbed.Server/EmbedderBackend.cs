@@ -10,14 +10,20 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
 {
     private readonly Embedder embedder;
     private readonly ModelFolderInfo folder;
+    private readonly Tokenizer? tokenizerOrNull;
 
     public EmbedderBackend(Embedder embedder, ModelFolderInfo folder, ServerOptions options)
     {
         this.embedder = embedder;
         this.folder = folder;
+        tokenizerOrNull = TokenizerOf(embedder);
         Scheduler = embedder.StartScheduler(ToSchedulerOptions(options), new LateChunkingOptions { Overlap = options.LateChunkingOverlap });
         var info = embedder.Info;
-        Tasks = info.Tasks.Select((name, index) => new ModelTask(name, index, info.TaskPrompts.TryGetValue(name, out var prompt) ? prompt : string.Empty)).ToArray();
+        // The adapter comes from the library's table, not the list position: v4's five tasks share three adapters.
+        Tasks = info.Tasks.Select(name => new ModelTask(
+            name,
+            info.TaskAdapters.TryGetValue(name, out int adapter) ? adapter : -1,
+            info.TaskPrompts.TryGetValue(name, out var prompt) ? prompt : string.Empty)).ToArray();
     }
 
     public string ModelName => folder.Name;
@@ -31,6 +37,14 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
     public int VocabularySize => embedder.Info.VocabularySize; // the model's table: also right without tokenizer.json
 
     public IReadOnlyList<ModelTask> Tasks { get; }
+
+    public bool AllowsBaseModel => embedder.Info.AllowsBaseModel;
+
+    public IReadOnlyList<int> MatryoshkaDimensions => embedder.Info.MatryoshkaDimensions;
+
+    public int? MultiVectorDimensions => embedder.Info.MultiVectorDimensions;
+
+    public IReadOnlyList<string> Modalities => embedder.Info.Modalities;
 
     public string WeightType => embedder.Info.WeightDataType;
 
@@ -49,7 +63,24 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
 
     public Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken) => embedder.EmbedAsync(request, cancellationToken);
 
-    public TokenizerEncoding Tokenize(string text, bool addSpecialTokens) => embedder.Tokenizer.Encode(text, addSpecialTokens, int.MaxValue);
+    public TokenizerEncoding Tokenize(string text, bool addSpecialTokens)
+    {
+        // A folder served for token ids only: the client asked for something this model cannot do (400, not 500).
+        var tokenizer = tokenizerOrNull ?? throw ApiException.BadRequest("this model folder has no tokenizer.json; only token-id input is available", "input", "tokenizer_unavailable");
+        return tokenizer.Encode(text, addSpecialTokens, int.MaxValue);
+    }
+
+    private static Tokenizer? TokenizerOf(Embedder embedder)
+    {
+        try
+        {
+            return embedder.Tokenizer;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // the library's way of saying the folder has no tokenizer.json
+        }
+    }
 
     /// <summary>Stops the scheduler (queued work finishes) and releases the model.</summary>
     public void Dispose() => embedder.Dispose();

@@ -23,8 +23,20 @@ internal interface IEmbeddingBackend : IDisposable
     /// <summary>Vocabulary size; token-id inputs must lie in [0, VocabularySize).</summary>
     int VocabularySize { get; }
 
-    /// <summary>The tasks with their adapter index and prompt, in adapter order.</summary>
+    /// <summary>The tasks with their adapter index and prompt, in the model's order (tasks may share an adapter).</summary>
     IReadOnlyList<ModelTask> Tasks { get; }
+
+    /// <summary>Whether the task <c>none</c> (base weights, no adapter, no prompt) is served; jina-embeddings-v4 has no base mode.</summary>
+    bool AllowsBaseModel { get; }
+
+    /// <summary>Matryoshka sizes the model was trained for (any size 1..<see cref="HiddenSize"/> is accepted).</summary>
+    IReadOnlyList<int> MatryoshkaDimensions { get; }
+
+    /// <summary>Width of one per-token vector, or null when the model has no multi-vector head.</summary>
+    int? MultiVectorDimensions { get; }
+
+    /// <summary>Input kinds the model embeds (<c>text</c>, later <c>image</c>).</summary>
+    IReadOnlyList<string> Modalities { get; }
 
     /// <summary>Storage type of the weights as loaded (for /info).</summary>
     string WeightType { get; }

@@ -63,20 +63,42 @@ internal static class RequestMapping
 
         var task = ResolveTask(wire.Task, backend, options);
         bool lateChunking = wire.LateChunking ?? false;
-        var items = ReadInput(wire.Input, backend.VocabularySize, options.MaxItemsPerRequest);
+        var items = ReadInput(wire.Input, backend.VocabularySize, options.MaxItemsPerRequest, out int? firstImage);
+        if (firstImage is { } image)
+        {
+            // An image can never be late-chunked, whatever the model: the more specific error comes first.
+            if (lateChunking)
+            {
+                throw ApiException.BadRequest($"input[{image}] is an image; late_chunking takes text items only", "input", "late_chunking_image");
+            }
+
+            // No served model takes images yet (v4's vision path is not built); one message for all of them.
+            var modalities = string.Join(", ", backend.Modalities);
+            throw ApiException.BadRequest($"input[{image}] is an image; image input is not available for the model '{backend.ModelName}' on this server (it takes: {modalities})", "input", "unsupported_modality");
+        }
+
         if (lateChunking && items.Any(i => i.TokenIds != null))
         {
             throw ApiException.BadRequest("token-id inputs cannot be combined with late_chunking", "input", "late_chunking_token_ids");
         }
 
+        bool multiVector = wire.ReturnMultivector ?? false;
+        if (multiVector && backend.MultiVectorDimensions is null)
+        {
+            throw ApiException.BadRequest($"return_multivector needs a model with a multi-vector head (jina-embeddings-v4); '{backend.ModelName}' has none", "return_multivector", "multivector_unsupported");
+        }
+
         var (formats, asObject) = ReadFormats(wire);
         int hidden = backend.HiddenSize;
+
+        // Checked even with return_multivector, where it is otherwise ignored: a value out of range is a client bug.
         if (wire.Dimensions is { } d && (d < 1 || d > hidden))
         {
             throw ApiException.BadRequest($"dimensions must be between 1 and {hidden} (got {d})", "dimensions", "invalid_dimensions");
         }
 
-        int dimensions = wire.Dimensions ?? hidden;
+        // Multi vectors always have the head's width (v4 spec §8.2), so only single vectors can break the byte packing.
+        int dimensions = multiVector ? backend.MultiVectorDimensions!.Value : wire.Dimensions ?? hidden;
         if (dimensions % 8 != 0 && formats.Any(f => f is EmbeddingFormat.Binary or EmbeddingFormat.Ubinary))
         {
             throw ApiException.BadRequest($"binary and ubinary need dimensions to be a multiple of 8 (got {dimensions})", "dimensions", "invalid_dimensions");
@@ -85,12 +107,13 @@ internal static class RequestMapping
         var embedOptions = new EmbedOptions
         {
             Task = task,
-            Dimensions = wire.Dimensions,
+            Dimensions = multiVector ? null : wire.Dimensions,
             Normalize = wire.Normalized ?? wire.Normalize ?? true, // the API's default (spec/api.md), for every model
             Truncate = wire.Truncate ?? false,
             LateChunking = lateChunking,
+            Output = multiVector ? EmbeddingOutput.MultiVector : EmbeddingOutput.SingleVector,
         };
-        return new MappedEmbeddingsRequest(new EmbeddingRequest(items, embedOptions), formats, asObject);
+        return new MappedEmbeddingsRequest(new EmbeddingRequest(items, embedOptions), formats, asObject, multiVector);
     }
 
     /// <summary>Request task (or the server default) → library task name; null means the base model.</summary>
@@ -98,23 +121,34 @@ internal static class RequestMapping
     {
         // The server's default task only applies to a model that has tasks (a BERT model serves its base pipeline).
         var name = requested ?? (backend.Tasks.Count > 0 ? options.DefaultTask : NoTask);
-        if (name == NoTask)
+        if (name == NoTask && backend.AllowsBaseModel)
         {
             return null;
         }
 
-        if (backend.Tasks.Any(t => t.Name == name))
+        if (name != NoTask && backend.Tasks.Any(t => t.Name == name))
         {
             return name;
         }
 
-        var valid = string.Join(", ", backend.Tasks.Select(t => t.Name).Append(NoTask));
-        throw ApiException.BadRequest($"unknown task '{name}'; valid tasks: {valid}", "task", "invalid_task");
+        var valid = backend.Tasks.Select(t => t.Name);
+        var list = string.Join(", ", backend.AllowsBaseModel ? valid.Append(NoTask) : valid);
+        var message = (requested, name) switch
+        {
+            (null, _) => $"the server's default task '{name}' (DefaultTask, --default-task) is not a task of this model; send a task. Valid tasks: {list}",
+            (_, NoTask) => $"task 'none' is not available: this model has no base mode without a task adapter; valid tasks: {list}",
+            _ => $"unknown task '{name}'; valid tasks: {list}",
+        };
+        throw ApiException.BadRequest(message, "task", "invalid_task");
     }
 
-    /// <summary>Reads <c>input</c>: a string, strings, <c>{"text"}</c> objects, token ids, or arrays of token ids.</summary>
-    public static List<EmbeddingInput> ReadInput(JsonElement input, int vocabularySize, int maxItems)
+    /// <summary>
+    /// Reads <c>input</c>: a string, strings, <c>{"text"}</c> objects, token ids, or arrays of token ids.
+    /// <c>{"image"}</c> items are recognised (so the caller can refuse them with the right code) but not returned.
+    /// </summary>
+    public static List<EmbeddingInput> ReadInput(JsonElement input, int vocabularySize, int maxItems, out int? firstImage)
     {
+        firstImage = null;
         switch (input.ValueKind)
         {
             case JsonValueKind.Undefined or JsonValueKind.Null:
@@ -155,9 +189,15 @@ internal static class RequestMapping
                     items.Add(EmbeddingInput.FromText(ReadText(element, where)));
                     break;
                 case JsonValueKind.Object:
-                    if (!element.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String)
+                    if (!element.TryGetProperty("text", out var text) && element.TryGetProperty("image", out var image) && image.ValueKind == JsonValueKind.String)
                     {
-                        throw ApiException.BadRequest($"{where} must have a string \"text\" field (only text inputs are supported)", "input", "invalid_type");
+                        firstImage ??= index;
+                        break;
+                    }
+
+                    if (text.ValueKind != JsonValueKind.String)
+                    {
+                        throw ApiException.BadRequest($"{where} must have a string \"text\" or \"image\" field", "input", "invalid_type");
                     }
 
                     items.Add(EmbeddingInput.FromText(ReadText(text, where)));

@@ -9,34 +9,36 @@ namespace JinaEmbed.Server;
 /// <summary>Encodes embeddings in the wire formats of both dialects.</summary>
 internal static class ResponseEncoding
 {
-    /// <summary>Writes the whole response object.</summary>
-    public static void WriteResponse(IBufferWriter<byte> output, string modelName, EmbeddingResult result, IReadOnlyList<EmbeddingFormat> formats, bool formatsAsObject)
+    /// <summary>Writes the whole response object: <c>embedding</c> per item, or <c>embeddings</c> (one vector per token) for multi-vectors.</summary>
+    public static void WriteResponse(IBufferWriter<byte> output, string modelName, EmbeddingResult result, IReadOnlyList<EmbeddingFormat> formats, bool formatsAsObject, bool multiVector = false)
     {
         using var json = new Utf8JsonWriter(output);
         json.WriteStartObject();
         json.WriteString("object", "list");
         json.WriteString("model", modelName);
         json.WriteStartArray("data");
-        for (int i = 0; i < result.Embeddings.Length; i++)
+        int count = multiVector ? result.MultiVectors!.Length : result.Embeddings.Length;
+        for (int i = 0; i < count; i++)
         {
             json.WriteStartObject();
             json.WriteString("object", "embedding");
             json.WriteNumber("index", i);
-            json.WritePropertyName("embedding");
+            json.WritePropertyName(multiVector ? "embeddings" : "embedding");
             if (formatsAsObject)
             {
+                // Keyed by type; under each key the item's value in that type (for multi-vectors: the list of token vectors).
                 json.WriteStartObject();
                 foreach (var format in formats)
                 {
                     json.WritePropertyName(RequestMapping.FormatName(format));
-                    WriteEmbedding(json, result.Embeddings[i], format);
+                    WriteItem(json, result, i, format, multiVector);
                 }
 
                 json.WriteEndObject();
             }
             else
             {
-                WriteEmbedding(json, result.Embeddings[i], formats[0]);
+                WriteItem(json, result, i, formats[0], multiVector);
             }
 
             json.WriteEndObject();
@@ -50,8 +52,34 @@ internal static class ResponseEncoding
         json.WriteEndObject();
     }
 
+    /// <summary>A rough size of the response, so the buffer seldom grows (about 12 bytes per float as JSON text).</summary>
+    public static int EstimateSize(EmbeddingResult result)
+    {
+        long floats = result.Embeddings.Sum(e => (long)e.Length) + (result.MultiVectors?.Sum(m => (long)m.Values.Length) ?? 0);
+        return (int)Math.Clamp((floats * 12) + 256, 256, 64L * 1024 * 1024);
+    }
+
+    /// <summary>Item <paramref name="index"/>: its vector, or the JSON array of its token vectors, each encoded separately.</summary>
+    private static void WriteItem(Utf8JsonWriter json, EmbeddingResult result, int index, EmbeddingFormat format, bool multiVector)
+    {
+        if (!multiVector)
+        {
+            WriteEmbedding(json, result.Embeddings[index], format);
+            return;
+        }
+
+        var tokens = result.MultiVectors![index];
+        json.WriteStartArray();
+        for (int t = 0; t < tokens.Count; t++)
+        {
+            WriteEmbedding(json, tokens[t], format);
+        }
+
+        json.WriteEndArray();
+    }
+
     /// <summary>Writes one vector as a JSON value in <paramref name="format"/>.</summary>
-    public static void WriteEmbedding(Utf8JsonWriter json, float[] vector, EmbeddingFormat format)
+    public static void WriteEmbedding(Utf8JsonWriter json, ReadOnlySpan<float> vector, EmbeddingFormat format)
     {
         switch (format)
         {
@@ -82,7 +110,7 @@ internal static class ResponseEncoding
     }
 
     /// <summary>The float32 values as little-endian bytes, whatever the machine's byte order.</summary>
-    public static byte[] ToLittleEndianBytes(float[] vector)
+    public static byte[] ToLittleEndianBytes(ReadOnlySpan<float> vector)
     {
         var bytes = new byte[vector.Length * sizeof(float)];
         for (int i = 0; i < vector.Length; i++)
@@ -94,7 +122,7 @@ internal static class ResponseEncoding
     }
 
     /// <summary>One bit per dimension, 1 where the value is &gt; 0, eight dimensions per byte, most significant bit first.</summary>
-    public static byte[] PackBits(float[] vector)
+    public static byte[] PackBits(ReadOnlySpan<float> vector)
     {
         var packed = new byte[(vector.Length + 7) / 8];
         for (int i = 0; i < vector.Length; i++)

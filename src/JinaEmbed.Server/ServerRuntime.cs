@@ -109,6 +109,12 @@ internal sealed class ServerRuntime : IDisposable
             // Server limits below 128 tokens per request: the short passes below still warm up.
         }
 
+        // The multi-vector head (v4) is its own code path: touch it once too.
+        if (loaded.MultiVectorDimensions is not null)
+        {
+            await loaded.EmbedAsync(new EmbeddingRequest([EmbeddingInput.FromTokenIds(Ids(8))], new EmbedOptions { Task = tasks[0], Output = EmbeddingOutput.MultiVector }), CancellationToken.None).ConfigureAwait(false);
+        }
+
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int pass = 0; pass < 32 && clock.Elapsed < TimeSpan.FromSeconds(1); pass++)
         {

@@ -56,7 +56,9 @@ public class BadInputTests : IClassFixture<BadInputServerFixture>
             { "input a bare object", """{"input": {"text": "a"}}""", 400, "invalid_type", "input" },
             { "input mixes ids and strings", """{"input": [1, "a"]}""", 400, "invalid_type", "input" },
             { "input item null", """{"input": ["a", null]}""", 400, "invalid_type", "input" },
-            { "image object", """{"input": [{"image": "x.png"}]}""", 400, "invalid_type", "input" },
+            { "image object", """{"input": [{"image": "x.png"}]}""", 400, "unsupported_modality", "input" },
+            { "image object not a string", """{"input": [{"image": 5}]}""", 400, "invalid_type", "input" },
+            { "image with late chunking", """{"input": ["a", {"image": "x.png"}], "late_chunking": true}""", 400, "late_chunking_image", "input" },
             { "text not a string", """{"input": [{"text": 5}]}""", 400, "invalid_type", "input" },
             { "empty token list", """{"input": [[]]}""", 400, "empty_input", "input" },
             { "fractional token id", """{"input": [1.5]}""", 400, "invalid_type", "input" },
@@ -82,6 +84,8 @@ public class BadInputTests : IClassFixture<BadInputServerFixture>
             { "unknown encoding_format", """{"input": "a", "encoding_format": "int8"}""", 400, "invalid_encoding_format", "encoding_format" },
             { "normalized a string", """{"input": "a", "normalized": "yes"}""", 400, "invalid_type", "normalized" },
             { "truncate a number", """{"input": "a", "truncate": 1}""", 400, "invalid_type", "truncate" },
+            { "return_multivector without a multi-vector head", """{"input": "a", "return_multivector": true}""", 400, "multivector_unsupported", "return_multivector" },
+            { "return_multivector a string", """{"input": "a", "return_multivector": "yes"}""", 400, "invalid_type", "return_multivector" },
             { "late_chunking a string", """{"input": "a", "late_chunking": "true"}""", 400, "invalid_type", "late_chunking" },
             { "model a number", """{"input": "a", "model": 5}""", 400, "invalid_type", "model" },
             { "token ids with late chunking", """{"input": [[5, 6], [7]], "late_chunking": true}""", 400, "late_chunking_token_ids", "input" },
@@ -104,14 +108,14 @@ public class BadInputTests : IClassFixture<BadInputServerFixture>
     public Task BadInputGetsTheContractedErrorAndTheServerGoesOn(string name, string body, int status, string code, string? param)
         => AssertBadInputAsync(server, name, body, status, code, param);
 
-    internal static async Task AssertBadInputAsync(RunningServer server, string name, string body, int status, string code, string? param)
+    internal static async Task AssertBadInputAsync(RunningServer server, string name, string body, int status, string code, string? param, string goodBody = """{"input": "still serving"}""")
     {
         using var response = await server.PostBytesAsync("/v1/embeddings", Latin1Escapes(body));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(status == (int)response.StatusCode, $"{name}: got {(int)response.StatusCode} {text}");
         AssertErrorBody(text, code, param, name);
 
-        var ok = await server.EmbedAsync("""{"input": "still serving"}""");
+        var ok = await server.EmbedAsync(goodBody);
         Assert.Single(ok.GetProperty("data").EnumerateArray());
     }
 
@@ -122,6 +126,14 @@ public class BadInputTests : IClassFixture<BadInputServerFixture>
         using var response = await server.PostAsync("/v1/embeddings", $$"""{"input": ["short", "{{longText}}"]}""");
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
         Assert.StartsWith("input[1] has 72 tokens; the maximum is 64", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task TokenizeRefusesImageItems()
+    {
+        using var response = await server.PostAsync("/tokenize", """{"input": ["a", {"image": "iVBORw0KGgo="}]}""");
+        Assert.Equal(400, (int)response.StatusCode);
+        AssertErrorBody(await response.Content.ReadAsStringAsync(), "unsupported_modality", "input", "tokenize image");
     }
 
     [Fact]

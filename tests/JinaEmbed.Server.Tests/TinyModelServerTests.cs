@@ -120,6 +120,21 @@ public class TinyModelServerTests : IClassFixture<TinyModelFixture>
     }
 
     [Fact]
+    public async Task InfoDescribesTheV3ModelWithoutMultiVectors()
+    {
+        var info = JsonDocument.Parse(await server.Http.GetStringAsync("/info")).RootElement;
+        Assert.Equal(["text"], info.GetProperty("modalities").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(JsonValueKind.Null, info.GetProperty("multivector_dimensions").ValueKind);
+        Assert.Equal(Hidden, info.GetProperty("dimensions").GetInt32());
+        Assert.Equal(library.Info.MatryoshkaDimensions, info.GetProperty("matryoshka_dimensions").EnumerateArray().Select(v => v.GetInt32()));
+        Assert.Equal("text-matching", info.GetProperty("default_task").GetString());
+        var tasks = info.GetProperty("tasks").EnumerateArray().ToList();
+        Assert.Equal(library.Info.Tasks, tasks.Select(t => t.GetProperty("name").GetString()));
+        Assert.All(tasks, t => Assert.Equal(library.Info.TaskAdapters[t.GetProperty("name").GetString()!], t.GetProperty("adapter").GetInt32()));
+        Assert.All(tasks, t => Assert.Equal(t.GetProperty("prompt").GetString(), t.GetProperty("prefix").GetString()));
+    }
+
+    [Fact]
     public async Task TokenizeShowsTheModelsTokensWithOffsetsIntoTheItem()
     {
         const string text = "Hello wonderful world";

@@ -50,6 +50,14 @@ internal sealed class ToyBackend : IEmbeddingBackend
 
     public IReadOnlyList<ModelTask> Tasks { get; }
 
+    public bool AllowsBaseModel => true;
+
+    public IReadOnlyList<int> MatryoshkaDimensions => [4, 8, 16];
+
+    public int? MultiVectorDimensions => null;
+
+    public IReadOnlyList<string> Modalities => ["text"];
+
     public string WeightType => "F32";
 
     public int Threads => 1;

@@ -40,4 +40,8 @@ internal sealed class EmbeddingsApiRequest
 
     [JsonPropertyName("truncate")]
     public bool? Truncate { get; set; }
+
+    /// <summary>Jina's multi-vector switch (an extension in the OpenAI dialect): one vector per token instead of one per item.</summary>
+    [JsonPropertyName("return_multivector")]
+    public bool? ReturnMultivector { get; set; }
 }

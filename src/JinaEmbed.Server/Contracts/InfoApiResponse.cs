@@ -1,14 +1,18 @@
-// GET /info: what is served and with which limits (api.md "Other endpoints").
+// GET /info: what is served and with which limits (api.md "Other endpoints", "jina-embeddings-v4" → Other endpoints).
 using System.Text.Json.Serialization;
 
 namespace JinaEmbed.Server.Contracts;
 
-/// <summary>Model, tasks, threads, limits and server version.</summary>
+/// <summary>Model, inputs and outputs it takes and gives, tasks, threads, limits and server version.</summary>
 internal sealed record InfoApiResponse(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("aliases")] IReadOnlyList<string> Aliases,
     [property: JsonPropertyName("revision")] string? Revision,
+    [property: JsonPropertyName("modalities")] IReadOnlyList<string> Modalities,
     [property: JsonPropertyName("hidden_size")] int HiddenSize,
+    [property: JsonPropertyName("dimensions")] int Dimensions,
+    [property: JsonPropertyName("matryoshka_dimensions")] IReadOnlyList<int> MatryoshkaDimensions,
+    [property: JsonPropertyName("multivector_dimensions")] int? MultivectorDimensions,
     [property: JsonPropertyName("max_tokens")] int MaxTokens,
     [property: JsonPropertyName("default_task")] string? DefaultTask,
     [property: JsonPropertyName("tasks")] IReadOnlyList<InfoApiTask> Tasks,

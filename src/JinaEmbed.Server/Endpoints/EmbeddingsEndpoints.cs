@@ -39,8 +39,8 @@ internal static class EmbeddingsEndpoints
         }
 
         runtime.Metrics.RecordQueueTime(result.QueueTime);
-        var output = new ArrayBufferWriter<byte>(result.Embeddings.Length * 16 * backend.HiddenSize);
-        ResponseEncoding.WriteResponse(output, runtime.ModelName, result, mapped.Formats, mapped.FormatsAsObject);
+        var output = new ArrayBufferWriter<byte>(ResponseEncoding.EstimateSize(result));
+        ResponseEncoding.WriteResponse(output, runtime.ModelName, result, mapped.Formats, mapped.FormatsAsObject, mapped.MultiVector);
 
         var headers = context.Response.Headers;
         headers["x-queue-time"] = Milliseconds(result.QueueTime);

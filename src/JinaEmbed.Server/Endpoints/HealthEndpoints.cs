@@ -42,10 +42,14 @@ internal static class HealthEndpoints
             runtime.ModelName,
             runtime.ModelNames.Skip(1).ToArray(),
             backend.Revision,
+            backend.Modalities,
             backend.HiddenSize,
+            backend.HiddenSize, // the full single-vector width, the largest `dimensions`
+            backend.MatryoshkaDimensions,
+            backend.MultiVectorDimensions,
             backend.MaxTokens,
             backend.Tasks.Count > 0 ? options.DefaultTask : null, // a model without adapters has no default task
-            backend.Tasks.Select(t => new InfoApiTask(t.Name, t.Adapter, t.Prompt)).ToArray(),
+            backend.Tasks.Select(t => new InfoApiTask(t.Name, t.Adapter, t.Prompt, t.Prompt)).ToArray(),
             backend.WeightType,
             backend.Threads,
             new InfoApiLimits(options.MaxItemsPerRequest, options.MaxTokensPerRequest, options.MaxRequestBodyBytes, options.QueueCapacity, options.MaxBatchTokens, options.MaxBatchSequences),

@@ -67,6 +67,8 @@ internal static class TokenizeEndpoints
                     {
                         JsonValueKind.String => element,
                         JsonValueKind.Object when element.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String => t,
+                        JsonValueKind.Object when element.TryGetProperty("image", out _) =>
+                            throw ApiException.BadRequest($"input[{index}] is an image; /tokenize takes text items only", "input", "unsupported_modality"),
                         _ => throw ApiException.BadRequest($"input[{index}] must be a string or a {{\"text\": ...}} object", "input", "invalid_type"),
                     };
                     texts.Add(RequestMapping.ReadText(text, $"input[{index}]"));

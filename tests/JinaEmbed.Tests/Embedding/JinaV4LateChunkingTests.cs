@@ -29,6 +29,7 @@ public sealed class JinaV4LateChunkingTests(JinaV4Fixture fixture) : IClassFixtu
         var late = embedder.Embed(new EmbeddingRequest(chunks.Select(c => (EmbeddingInput)c).ToList(), options));
         var whole = embedder.Embed(new EmbeddingRequest([string.Join(" ", chunks)], options with { LateChunking = false, Output = EmbeddingOutput.MultiVector }));
         var joined = late.MultiVectors!.SelectMany(m => m.Values).ToArray();
+        Assert.NotNull(whole.MultiVectors);
         Parity.Within(joined, whole.MultiVectors![0].Values, 1e-6, "chunk multi-vectors vs the joined text's");
 
         // Chunk 0 starts with the prefix tokens ("Passage: ") and the single vectors are the unit means of the spans.
@@ -38,7 +39,7 @@ public sealed class JinaV4LateChunkingTests(JinaV4Fixture fixture) : IClassFixtu
         Assert.Equal(whole.TokenCount, plan.TokenCount);
         for (int c = 0; c < chunks.Length; c++)
         {
-            Assert.Equal(plan.Spans[c].End - plan.Spans[c].Start, late.MultiVectors[c].Count);
+            Assert.Equal(plan.Spans[c].End - plan.Spans[c].Start, late.MultiVectors![c].Count);
             Assert.Equal(1.0, Math.Sqrt(late.Embeddings[c].Sum(v => (double)v * v)), 5);
         }
     }

@@ -38,6 +38,24 @@ internal sealed class BenchOptions
 
     public string? JsonPath { get; private set; }
 
+    /// <summary>Which benchmark: v3 (JinaEmbed vs ONNX Runtime) or v4 (JinaEmbed vs llama.cpp).</summary>
+    public string Model { get; private set; } = "v3";
+
+    /// <summary>v4: the jina-llama-bench driver (default: DATA/llama-cpp/jina-llama-bench, built by bench/llama-cpp/setup.sh).</summary>
+    public string? LlamaBinary { get; private set; }
+
+    /// <summary>v4: GGUF types llama.cpp runs (bf16, f32).</summary>
+    public List<string> LlamaDtypes { get; private set; } = ["bf16", "f32"];
+
+    /// <summary>v4: llama.cpp KV cache type; default f16 for the BF16 GGUF (llama.cpp's default), f32 for the F32 one.</summary>
+    public string? LlamaKvType { get; private set; }
+
+    /// <summary>v4: run only these workloads (e.g. 1x32,8x512).</summary>
+    public HashSet<string>? V4Only { get; private set; }
+
+    /// <summary>Internal (v4 child): the workload file.</summary>
+    public string? WorkloadsPath { get; private set; }
+
     /// <summary>Internal: run one engine in this (child) process and write its result here.</summary>
     public string? ChildEngine { get; private set; }
 
@@ -63,6 +81,20 @@ internal sealed class BenchOptions
                 case "--skip-document": options.SkipDocument = true; break;
                 case "--ort-document": options.PeerDocument = true; break;
                 case "--json": options.JsonPath = Value(); break;
+                case "--model":
+                    options.Model = Value();
+                    if (options.Model is not ("v3" or "v4"))
+                    {
+                        throw new ArgumentException("--model is v3 or v4");
+                    }
+
+                    break;
+                case "--skip-llama": options.SkipPeer = true; break;
+                case "--llama-bin": options.LlamaBinary = Path.GetFullPath(Value()); break;
+                case "--llama-dtypes": options.LlamaDtypes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
+                case "--llama-kv-type": options.LlamaKvType = Value(); break;
+                case "--only": options.V4Only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
+                case "--workloads": options.WorkloadsPath = Path.GetFullPath(Value()); break;
                 case "--child": options.ChildEngine = Value(); break;
                 case "--child-result": options.ChildResultPath = Value(); break;
                 case "--help" or "-h":
@@ -73,6 +105,16 @@ internal sealed class BenchOptions
                         Generates the full-size synthetic checkpoint (BF16 safetensors for JinaEmbed, the official
                         ONNX graph with the same weights for ONNX Runtime) under --data if absent, then measures both
                         engines at the same thread count, each in its own process. See docs/benchmarks.md.
+
+                        JinaEmbed.Bench --model v4 [--threads N] [--data DIR] [--shared DIR] [--quick] [--skip-engine]
+                                        [--skip-llama] [--skip-gemm] [--skip-document] [--only 1x32,8x512,1x4096,1x32768]
+                                        [--llama-bin FILE] [--llama-dtypes bf16,f32] [--llama-kv-type f16|f32|bf16]
+                                        [--json FILE]
+                        jina-embeddings-v4: JinaEmbed vs llama.cpp (bench/llama-cpp/setup.sh builds the driver) on the
+                        synthetic full-size v4 weights (generated, and converted to GGUF, under --data if absent).
+
+                        JinaEmbed.Bench generate-v4 OUT_DIR [--dtype BF16|F32] [--config CONFIG_JSON] [--shared DIR]
+                        JinaEmbed.Bench gguf-v4 MODEL_DIR OUT.gguf [--task retrieval] [--dtype bf16|f32]
                         """);
                     Environment.Exit(0);
                     break;
@@ -94,6 +136,7 @@ internal sealed class BenchOptions
             "--tokens-per-batch", TokensPerBatch.ToString(CultureInfo.InvariantCulture),
             "--child", engine,
             "--child-result", resultPath,
+            "--model", Model,
         };
         if (Quick)
         {

@@ -11,7 +11,10 @@ internal sealed record GemmResult(int M, int N, int K, string Weights, double Gf
 /// <summary>Runs the GEMM micro-benchmark.</summary>
 internal static class GemmBenchmark
 {
-    public static (double PeakGflops, List<GemmResult> Shapes) Run(ComputeContext context, bool quick)
+    /// <summary>jina-embeddings-v4's LM linears at M = 512: q/o (2048×2048), gate/up (11008×2048), down (2048×11008).</summary>
+    public static readonly (int M, int N, int K)[] V4Shapes = [(512, 2048, 2048), (512, 11008, 2048), (512, 2048, 11008)];
+
+    public static (double PeakGflops, List<GemmResult> Shapes) Run(ComputeContext context, bool quick, (int M, int N, int K)[]? only = null)
     {
         double peak = 0;
         for (int i = 0; i < 3; i++)
@@ -20,9 +23,9 @@ internal static class GemmBenchmark
         }
 
         var results = new List<GemmResult>();
-        (int M, int N, int K)[] shapes = quick
+        (int M, int N, int K)[] shapes = only ?? (quick
             ? [(512, 1024, 1024)]
-            : [(512, 1024, 1024), (16, 1024, 1024), (512, 3072, 1024), (512, 4096, 1024), (512, 1024, 4096)];
+            : [(512, 1024, 1024), (16, 1024, 1024), (512, 3072, 1024), (512, 4096, 1024), (512, 1024, 4096)]);
         foreach (var (m, n, k) in shapes)
         {
             foreach (bool bf16 in new[] { true, false })

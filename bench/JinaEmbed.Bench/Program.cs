@@ -1,14 +1,25 @@
 // Benchmark harness (issue #4): GEMM vs a measured peak-FMA loop, then JinaEmbed and ONNX Runtime on
 // the same synthetic full-size jina-embeddings-v3 weights, same threads, each engine in its own process.
 // Ratios are printed last, human-readable and as JSON. See docs/benchmarks.md.
+// --model v4: jina-embeddings-v4 against llama.cpp instead (V4Bench); generate-v4 / gguf-v4: its data tools (V4Tools).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using JinaEmbed.Bench;
 using JinaEmbed.Compute;
 
+if (args.Length > 0 && args[0] is "generate-v4" or "gguf-v4")
+{
+    return V4Tools.Run(args, Log);
+}
+
 var options = BenchOptions.Parse(args);
 var json = new JsonSerializerOptions { WriteIndented = true };
+
+if (options.Model == "v4")
+{
+    return options.ChildEngine != null ? V4Bench.RunOurs(options, Log) : V4Bench.Run(options, Log);
+}
 
 if (options.ChildEngine is { } engineName)
 {

@@ -23,6 +23,64 @@ public sealed class JinaV4ParityTests(JinaV4Fixture fixture) : IClassFixture<Jin
     }
 
     [Theory]
+    [MemberData(nameof(TinyTextCases))]
+    public void TinyTextCaseFromTextMatchesOfficialIdsAndOutputs(string id)
+    {
+        // The whole text path: task prefix + Qwen2.5 BPE tokenizer → the official processor's ids, then the vectors.
+        var c = Case(fixture.Tiny, "text_cases", id);
+        if (c.GetProperty("max_length").ValueKind != JsonValueKind.Null)
+        {
+            return; // right truncation at a custom max_length: covered by TruncationCutsFromTheEndAndKeepsThePrefix
+        }
+
+        var embedder = fixture.TinyEmbedder;
+        string task = c.GetProperty("task").GetString()!;
+        string text = c.GetProperty("text").GetString()!;
+        var prepared = embedder.Prepare(EmbeddingInput.FromText(text), 0, embedder.ResolveTask(task), truncate: false);
+        Assert.Equal(Parity.Ints(c.GetProperty("input_ids")), prepared.Ids);
+        var result = embedder.Embed(new EmbeddingRequest([text], new EmbedOptions { Task = task, Output = EmbeddingOutput.Both }));
+        Assert.Equal(prepared.Ids.Length, result.TokenCount);
+        Parity.Within(result.Embeddings[0], Parity.Floats(c.GetProperty("single")), 1e-5, $"{id} single from text");
+        Parity.Within(result.MultiVectors![0].Values, Parity.Rows(c.GetProperty("multi")), 1e-4, $"{id} multi from text");
+    }
+
+    [Fact]
+    public void TruncationCutsFromTheEndAndKeepsThePrefix()
+    {
+        var embedder = fixture.TinyEmbedder;
+        var task = embedder.ResolveTask("retrieval.query");
+        string text = string.Join(" ", Enumerable.Range(0, 20000).Select(i => "w" + (i % 97).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var full = embedder.Tokenizer.Encode("Query: " + text, true, int.MaxValue).Ids;
+        Assert.True(full.Length > JinaV4Model.MaxTextTokens);
+        var cut = embedder.Prepare(EmbeddingInput.FromText(text), 0, task, truncate: true);
+        Assert.Equal(full[..JinaV4Model.MaxTextTokens], cut.Ids);
+        Assert.Equal([2859, 25], cut.Ids[..2]);
+        var e = Assert.Throws<EmbeddingException>(() => embedder.Prepare(EmbeddingInput.FromText(text), 3, task, truncate: false));
+        Assert.Equal(EmbeddingErrorKind.ContextLengthExceeded, e.Kind);
+        Assert.Contains("input[3]", e.Message);
+    }
+
+    [Fact]
+    public void TaskNoneAndVersion3TasksAreRefusedListingTheFive()
+    {
+        foreach (var name in new[] { "none", "separation", "classification", "retrieval" })
+        {
+            var e = Assert.Throws<EmbeddingException>(() => fixture.TinyEmbedder.Embed(["x"], new EmbedOptions { Task = name }));
+            Assert.Equal(EmbeddingErrorKind.InvalidTask, e.Kind);
+            Assert.Contains("retrieval.query, retrieval.passage, text-matching, code.query, code.passage", e.Message);
+        }
+
+        // No task: the default, text-matching (prefix "Query: ").
+        var byDefault = fixture.TinyEmbedder.Embed(["x"]);
+        var matching = fixture.TinyEmbedder.Embed(["x"], new EmbedOptions { Task = "text-matching" });
+        Assert.Equal(matching[0], byDefault[0]);
+        Assert.Equal("text-matching", fixture.TinyEmbedder.Info.DefaultTask);
+        Assert.False(fixture.TinyEmbedder.Info.AllowsBaseModel);
+        Assert.Equal(16, fixture.TinyEmbedder.Info.MultiVectorDimensions);
+        Assert.Equal(151665, fixture.TinyEmbedder.Info.VocabularySize);
+    }
+
+    [Theory]
     [MemberData(nameof(RealDimsIdCases))]
     public void RealDimsIdCaseMatchesOfficialOutputs(string id)
     {
@@ -42,7 +100,11 @@ public sealed class JinaV4ParityTests(JinaV4Fixture fixture) : IClassFixture<Jin
             {
                 string task = batch.TryGetProperty("task", out var t) ? t.GetString()! : ApiTask(batch.GetProperty("adapter").GetString()!);
                 var items = batch.GetProperty("items").EnumerateArray().ToList();
-                var inputs = items.Select(i => EmbeddingInput.FromTokenIds(Parity.Ints(i.GetProperty("input_ids")))).ToList();
+                // Unpadded ids: the padded rows where the attention mask is 1 (right padding).
+                var padded = batch.GetProperty("padded_input_ids").EnumerateArray().Select(Parity.Ints).ToList();
+                var mask = batch.GetProperty("attention_mask").EnumerateArray().Select(Parity.Ints).ToList();
+                var inputs = padded.Select((row, r) => EmbeddingInput.FromTokenIds(row.Where((_, t) => mask[r][t] == 1).ToArray())).ToList();
+                Assert.Equal(items.Count, inputs.Count);
                 var result = embedder.Embed(new EmbeddingRequest(inputs, new EmbedOptions { Task = task, Output = EmbeddingOutput.Both }));
                 for (int i = 0; i < items.Count; i++)
                 {

@@ -51,4 +51,47 @@ internal static class TokenizerJsonBuilder
             yield return "\u2581" + c;
         }
     }
+
+    /// <summary>A BPE tokenizer: <paramref name="vocab"/> gets ids in order, <paramref name="merges"/> are "a b" strings
+    /// (or [a, b] arrays when <paramref name="arrayMerges"/>); <paramref name="model"/> adds model keys (each ending in a comma).</summary>
+    public static string Bpe(IEnumerable<string> vocab, IEnumerable<string> merges, string? preTokenizer = null, string model = "",
+        bool arrayMerges = false, string? normalizer = null, string? postProcessor = null, string? decoder = null, string addedTokens = "[]")
+    {
+        var sb = new StringBuilder();
+        sb.Append("{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":").Append(addedTokens).Append(',');
+        sb.Append("\"normalizer\":").Append(normalizer ?? "null").Append(',');
+        sb.Append("\"pre_tokenizer\":").Append(preTokenizer ?? "null").Append(',');
+        sb.Append("\"post_processor\":").Append(postProcessor ?? "null").Append(',');
+        sb.Append("\"decoder\":").Append(decoder ?? "null").Append(',');
+        sb.Append("\"model\":{\"type\":\"BPE\",").Append(model).Append("\"vocab\":{");
+        var id = 0;
+        foreach (var v in vocab)
+        {
+            sb.Append(id > 0 ? "," : string.Empty).Append(JsonSerializer.Serialize(v)).Append(':').Append(id++);
+        }
+
+        sb.Append("},\"merges\":[");
+        var first = true;
+        foreach (var m in merges)
+        {
+            sb.Append(first ? string.Empty : ",");
+            first = false;
+            if (arrayMerges)
+            {
+                var parts = m.Split(' ');
+                sb.Append('[').Append(JsonSerializer.Serialize(parts[0])).Append(',').Append(JsonSerializer.Serialize(parts[1])).Append(']');
+            }
+            else
+            {
+                sb.Append(JsonSerializer.Serialize(m));
+            }
+        }
+
+        sb.Append("]}}");
+        return sb.ToString();
+    }
+
+    /// <summary>A Split pre-tokenizer JSON with a Regex or String pattern.</summary>
+    public static string Split(string pattern, string behavior, bool invert = false, bool regex = true) =>
+        $"{{\"type\":\"Split\",\"pattern\":{{\"{(regex ? "Regex" : "String")}\":{JsonSerializer.Serialize(pattern)}}},\"behavior\":\"{behavior}\",\"invert\":{(invert ? "true" : "false")}}}";
 }

@@ -46,7 +46,8 @@ internal sealed class LiteralSplitPattern(string literal) : SplitPattern
 /// <summary>Any other regex, run by .NET over UTF-16 (see <see cref="SplitPattern.FromRegex"/> for the limitation).</summary>
 internal sealed class RegexSplitPattern(string pattern) : SplitPattern
 {
-    private readonly Regex _regex = new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
+    // No match timeout: encoding must not throw (HF's Oniguruma has none either).
+    private readonly Regex _regex = new(pattern, RegexOptions.CultureInvariant);
 
     public override void FindMatches(ReadOnlySpan<char> text, int start, int end, SplitList matches)
     {

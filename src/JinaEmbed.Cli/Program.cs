@@ -4,7 +4,7 @@ using System.CommandLine.Help;
 using JinaEmbed.Cli.Commands;
 
 // Named after the installed tool rather than the assembly (RootCommand would print "JinaEmbed.Cli" in usage lines).
-var root = new Command("jinaembed", "jina-embeddings-v3 in pure .NET: embed, tokenize and serve.")
+var root = new Command("jinaembed", "jina-embeddings-v3 and v4 (text) in pure .NET: embed, tokenize and serve.")
 {
     new HelpOption(),
     new VersionOption(),

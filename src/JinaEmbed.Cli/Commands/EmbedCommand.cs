@@ -1,5 +1,6 @@
 // `jinaembed embed`: texts (lines, JSONL, a CSV column; a file or stdin) → vectors (JSONL, .npy or CSV; a file or
-// stdout), in input order, through the library's Embedder and its batch scheduler (issues #3 and #7).
+// stdout), in input order, through the library's Embedder and its batch scheduler (issues #3 and #7). With
+// --multivector (jina-embeddings-v4) each text gives one vector per token: JSONL "embeddings", or .npy + offsets .npy.
 using System.CommandLine;
 using JinaEmbed.Cli.Hosting;
 using JinaEmbed.Cli.IO;
@@ -23,12 +24,14 @@ internal static class EmbedCommand
         var column = new Option<string>("--column") { Description = "CSV: the column holding the text (header name or 0-based number)", DefaultValueFactory = _ => "text" };
         var output = new Option<string?>("--output", "-o") { Description = "Output file (default: stdout; .npy needs a file)", HelpName = "file" };
         var outputFormat = new Option<OutputFormat?>("--output-format") { Description = "jsonl, npy or csv (default: from the file extension, else jsonl)" };
-        var task = new Option<string>("--task", "-t")
+        var task = new Option<string?>("--task", "-t")
         {
-            Description = "retrieval.query, retrieval.passage, separation, classification, text-matching, or none (base model, no prompt)",
-            DefaultValueFactory = _ => "text-matching", // the server's default too, so both give the same vectors
+            Description = "jina-embeddings-v3: retrieval.query, retrieval.passage, separation, classification, text-matching, or none (base model, no prompt); " +
+                          "jina-embeddings-v4: retrieval.query, retrieval.passage, text-matching, code.query, code.passage " +
+                          "(default: text-matching where the model has it, as the server does; else the model's default)",
         };
-        var dimensions = new Option<int?>("--dimensions", "-d") { Description = "Matryoshka size: keep the first N dimensions (then re-normalise)" };
+        var dimensions = new Option<int?>("--dimensions", "-d") { Description = "Matryoshka size of single vectors: keep the first N dimensions (then re-normalise)" };
+        var multiVector = new Option<bool>("--multivector") { Description = "One vector per token (jina-embeddings-v4's 128-d late-interaction vectors) instead of one per text; JSONL or .npy + offsets .npy" };
         var lateChunking = new Option<bool>("--late-chunking") { Description = "The inputs are chunks of one document: encode them together, one vector per chunk" };
         var document = new Option<string?>("--document") { Description = "Late chunking of a whole file: cut it into --chunk-size token windows, encode it once, one vector per chunk", HelpName = "file" };
         var chunkSize = new Option<int>("--chunk-size") { Description = "With --document: tokens per chunk", DefaultValueFactory = _ => 256 };
@@ -37,7 +40,7 @@ internal static class EmbedCommand
         var noNormalize = new Option<bool>("--no-normalize") { Description = "Do not L2-normalise the vectors" };
         var threads = new Option<int?>("--threads") { Description = "Compute threads (default: one per core)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output" };
-        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, lateChunking, document, chunkSize, batchTokens, truncate, noNormalize, threads, quiet])
+        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, multiVector, lateChunking, document, chunkSize, batchTokens, truncate, noNormalize, threads, quiet])
         {
             command.Options.Add(option);
         }
@@ -57,6 +60,20 @@ internal static class EmbedCommand
                     return ExitCodes.Usage;
                 }
 
+                var multi = parse.GetValue(multiVector);
+                if (multi && outFormat == OutputFormat.Csv)
+                {
+                    error.WriteLine("error: CSV holds one vector per row; --multivector needs --output-format jsonl or npy.");
+                    return ExitCodes.Usage;
+                }
+
+                if (multi && parse.GetValue(dimensions) != null)
+                {
+                    // Multi-vectors are always the projector's width; silently ignoring the flag would hide a mistake.
+                    error.WriteLine("error: --dimensions applies to single vectors; multi-vectors (--multivector) always have the model's multi-vector width.");
+                    return ExitCodes.Usage;
+                }
+
                 var quietRun = parse.GetValue(quiet);
                 var directory = await model.ResolveAsync(parse, quietRun, cancellationToken).ConfigureAwait(false);
                 var embedderOptions = new EmbedderOptions { Threads = parse.GetValue(threads) ?? 0 };
@@ -66,13 +83,20 @@ internal static class EmbedCommand
                 }
 
                 using var embedder = Embedder.Load(directory, embedderOptions);
+                if (multi && embedder.Info.MultiVectorDimensions == null)
+                {
+                    error.WriteLine($"error: --multivector needs a model with a multi-vector head (jina-embeddings-v4); {embedder.Info.Name} ({embedder.Info.Architecture}) has none.");
+                    return ExitCodes.Usage;
+                }
+
                 var options = new EmbedOptions
                 {
-                    Task = parse.GetValue(task),
+                    Task = parse.GetValue(task) ?? (embedder.Info.Tasks.Contains(DefaultTask) ? DefaultTask : null),
                     Dimensions = parse.GetValue(dimensions),
                     Normalize = !parse.GetValue(noNormalize),
                     Truncate = parse.GetValue(truncate),
                     LateChunking = parse.GetValue(lateChunking),
+                    Output = multi ? EmbeddingOutput.MultiVector : EmbeddingOutput.SingleVector,
                 };
 
                 if (parse.GetValue(document) is { } documentPath)
@@ -86,12 +110,20 @@ internal static class EmbedCommand
                     }
 
                     var text = await File.ReadAllTextAsync(documentPath, cancellationToken).ConfigureAwait(false);
-                    var chunkVectors = embedder.EmbedDocument(text, ChunkingStrategy.FixedTokens(size), options with { LateChunking = true });
+                    var strategy = ChunkingStrategy.FixedTokens(size);
+                    var chunkVectors = multi ? null : embedder.EmbedDocument(text, strategy, options with { LateChunking = true });
+                    var chunkMultiVectors = multi ? embedder.EmbedDocumentMultiVectors(text, strategy, options) : null;
                     await using var documentStream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
-                    await using var documentWriter = VectorWriter.Create(outFormat, documentStream);
-                    foreach (var vector in chunkVectors)
+                    await using var documentOffsets = multi && outFormat == OutputFormat.Npy ? File.Create(VectorWriter.OffsetsPath(outputPath!)) : null;
+                    await using var documentWriter = multi ? VectorWriter.CreateMulti(outFormat, documentStream, documentOffsets) : VectorWriter.Create(outFormat, documentStream);
+                    foreach (var vector in chunkVectors ?? [])
                     {
                         await documentWriter.WriteAsync(vector, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    foreach (var multiVectorOfChunk in chunkMultiVectors ?? [])
+                    {
+                        await documentWriter.WriteAsync(multiVectorOfChunk, cancellationToken).ConfigureAwait(false);
                     }
 
                     await documentWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -102,7 +134,8 @@ internal static class EmbedCommand
                 long? total = inputPath != null && inFormat != InputFormat.Csv ? CountItems(inputPath, inFormat) : null;
                 using var reader = inputPath != null ? new StreamReader(inputPath) : new StreamReader(Console.OpenStandardInput());
                 await using var stream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
-                await using var writer = VectorWriter.Create(outFormat, stream);
+                await using var offsets = multi && outFormat == OutputFormat.Npy ? File.Create(VectorWriter.OffsetsPath(outputPath!)) : null;
+                await using var writer = multi ? VectorWriter.CreateMulti(outFormat, stream, offsets) : VectorWriter.Create(outFormat, stream);
                 var progress = quietRun ? null : new EmbedProgress(ProgressRenderer.For(error), total);
                 // Requests of 64 items, enough of them in flight that the scheduler's batches fill its token budget.
                 var pipeline = new EmbedPipeline(embedder.EmbedAsync, options)
@@ -132,6 +165,9 @@ internal static class EmbedCommand
         });
         return command;
     }
+
+    // The server's default task too, so both give the same vectors; models without it use their own default.
+    private const string DefaultTask = "text-matching";
 
     private static long CountItems(string path, InputFormat format) =>
         File.ReadLines(path).LongCount(line => format == InputFormat.Text || !string.IsNullOrWhiteSpace(line));

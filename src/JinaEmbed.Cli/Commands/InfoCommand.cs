@@ -45,6 +45,11 @@ internal static class InfoCommand
 
     internal static string ToText(string model, ModelFacts facts)
     {
+        if (facts.IsJinaV4)
+        {
+            return ToTextJinaV4(model, facts);
+        }
+
         var text = new System.Text.StringBuilder();
         void Line(string name, string? value)
         {
@@ -89,12 +94,62 @@ internal static class InfoCommand
         return text.ToString();
     }
 
+    // jina-embeddings-v4: five tasks over three adapters with a Query/Passage prefix, multi-vectors, BF16-resident weights.
+    private static string ToTextJinaV4(string model, ModelFacts facts)
+    {
+        var text = new System.Text.StringBuilder();
+        void Line(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{name,-13}{value}\n");
+            }
+        }
+
+        Line("model", model);
+        Line("directory", facts.Directory);
+        Line("commit", facts.Commit);
+        Line("architecture", $"{facts.Architecture} (jina-embeddings-v4, text) + {facts.AdapterNames.Count} task LoRA adapters (rank {facts.LoraRank})");
+        Line("size", $"{facts.LayerCount} layers, hidden {facts.HiddenSize}, {facts.HeadCount} heads ({facts.KeyValueHeadCount} key/value), MLP {facts.IntermediateSize}, vocabulary {facts.VocabularySize}");
+        Line("max tokens", $"{facts.MaxTokens} per text (task prefix included; no special tokens)");
+        Line("dimensions", facts.HiddenSize + (facts.MatryoshkaDimensions.Count > 0 ? $"; Matryoshka: {string.Join(", ", facts.MatryoshkaDimensions)}" : ""));
+        Line("multi-vector", $"{facts.MultiVectorDimensions} per token (--multivector; score with MaxSim)");
+        Line("pooling", "mean over every token, L2-normalized; similarity cosine");
+        Line("license", facts.License);
+        text.Append(CultureInfo.InvariantCulture, $"tasks        (default {facts.DefaultTask})\n");
+        foreach (var (task, adapter, prompt) in facts.Tasks)
+        {
+            var adapterName = adapter < facts.AdapterNames.Count ? facts.AdapterNames[adapter] : "?";
+            text.Append(CultureInfo.InvariantCulture, $"  {task,-19} adapter {adapter} ({adapterName}){new string(' ', Math.Max(1, 16 - adapterName.Length))}prefix {JsonSerializer.Serialize(prompt)}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"  {"none",-19} not available: jina-embeddings-v4 has no base-model mode\n");
+        foreach (var weights in facts.WeightFiles)
+        {
+            Line("weights", $"{weights.Name} {Units.Bytes(weights.Bytes)}, {weights.DataTypes}, {weights.TensorCount} tensors, " +
+                            $"{weights.ParameterCount:N0} parameters" + (weights.LoraParameterCount > 0 ? $" ({weights.LoraParameterCount:N0} LoRA)" : ""));
+        }
+
+        if (facts.WeightFiles.Count > 0)
+        {
+            Line("memory", $"≈ {Units.Bytes(facts.ResidentTextWeightBytes)} of text weights and LoRA, kept as stored ({facts.StorageType ?? "bf16"}; " +
+                           $"the {Units.Bytes(facts.VisionWeightBytes)} vision tower is not used for text) + ≈ {Units.Bytes(facts.ActivationBytesPer1000Tokens)} " +
+                           "of activations per 1,000 batch tokens");
+        }
+
+        return text.ToString();
+    }
+
     internal static string ToJson(string model, ModelFacts facts)
     {
         var tasks = new JsonObject();
         foreach (var (task, adapter, prompt) in facts.Tasks)
         {
             tasks[task] = new JsonObject { ["adapter"] = adapter, ["prompt"] = prompt };
+            if (adapter >= 0 && adapter < facts.AdapterNames.Count)
+            {
+                tasks[task]!["adapter_name"] = facts.AdapterNames[adapter];
+            }
         }
 
         var root = new JsonObject
@@ -122,6 +177,16 @@ internal static class InfoCommand
                 ["activation_bytes_per_1000_tokens"] = facts.ActivationBytesPer1000Tokens,
             },
         };
+        if (facts.IsJinaV4)
+        {
+            root["num_key_value_heads"] = facts.KeyValueHeadCount;
+            root["multivector_dimensions"] = facts.MultiVectorDimensions;
+            root["default_task"] = facts.DefaultTask;
+            root["base_model_task"] = false; // the task "none" is refused
+            root["memory_estimate"]!["resident_text_weight_bytes"] = facts.ResidentTextWeightBytes;
+            root["memory_estimate"]!["vision_weight_bytes"] = facts.VisionWeightBytes;
+        }
+
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 }

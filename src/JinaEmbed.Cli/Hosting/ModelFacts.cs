@@ -1,8 +1,10 @@
 // The facts `jinaembed info` prints, read from a model folder: config.json (spec §1.3), the sentence-transformers
 // files (§1.4), the README's front matter (model card) and the safetensors header (§1.7) for sizes and memory.
+// jina-embeddings-v4 (v4 spec §3): the library's config reader and task table, the PEFT adapters folder, the shards.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JinaEmbed.Checkpoints;
+using JinaEmbed.Models;
 
 namespace JinaEmbed.Cli.Hosting;
 
@@ -21,11 +23,26 @@ internal sealed record ModelFacts
 
     public int HeadCount { get; init; }
 
+    /// <summary>Key/value heads of grouped-query attention (jina-embeddings-v4); 0 when every head has its own.</summary>
+    public int KeyValueHeadCount { get; init; }
+
+    /// <summary>True for jina-embeddings-v4 (config architectures JinaEmbeddingsV4Model).</summary>
+    public bool IsJinaV4 { get; init; }
+
+    /// <summary>Width of one multi-vector per token (jina-embeddings-v4's projector), or null.</summary>
+    public int? MultiVectorDimensions { get; init; }
+
+    /// <summary>The task a request without one gets (jina-embeddings-v4: text-matching); null: the base model.</summary>
+    public string? DefaultTask { get; init; }
+
+    /// <summary>Adapter names in adapter order (jina-embeddings-v4's task_names); empty when tasks are their own adapters.</summary>
+    public IReadOnlyList<string> AdapterNames { get; init; } = [];
+
     public int IntermediateSize { get; init; }
 
     public int VocabularySize { get; init; }
 
-    /// <summary>Content tokens per sequence: max_position_embeddings minus the two special tokens (8192 for v3).</summary>
+    /// <summary>Content tokens per sequence: max_position_embeddings minus the two special tokens (8192 for v3); 32768 for v4 (prefix included).</summary>
     public int MaxTokens { get; init; }
 
     public IReadOnlyList<int> MatryoshkaDimensions { get; init; } = [];
@@ -50,7 +67,7 @@ internal sealed record ModelFacts
     {
         get
         {
-            var primary = WeightFiles.Where(w => w.Name == "model.safetensors" || System.Text.RegularExpressions.Regex.IsMatch(w.Name, @"^model-\d+-of-\d+\.safetensors$")).ToList();
+            var primary = WeightFiles.Where(w => w.Name == "model.safetensors" || w.Name == AdapterWeights || System.Text.RegularExpressions.Regex.IsMatch(w.Name, @"^model-\d+-of-\d+\.safetensors$")).ToList();
             return primary.Count > 0 ? primary : WeightFiles.Take(1).ToList();
         }
     }
@@ -63,13 +80,30 @@ internal sealed record ModelFacts
     public long Fp32WeightBytes => ParameterCount * 4;
 
     /// <summary>
+    /// jina-embeddings-v4 keeps its weights as stored (BF16, widened inside the kernels): the text weights and LoRA are
+    /// resident; the vision tower (visual.*) is not needed for text.
+    /// </summary>
+    public long ResidentTextWeightBytes => LoadedWeights.Sum(w => w.Bytes - w.VisionBytes);
+
+    /// <summary>Bytes of the vision tower's tensors (jina-embeddings-v4).</summary>
+    public long VisionWeightBytes => LoadedWeights.Sum(w => w.VisionBytes);
+
+    /// <summary>
     /// A rough activation estimate per 1,000 tokens of one batch: hidden states, QKV, attention output, residual and
     /// the MLP's intermediate, fp32 (attention scores are extra and grow with the square of the longest sequence).
     /// </summary>
-    public long ActivationBytesPer1000Tokens => 1000L * ((6L * HiddenSize) + IntermediateSize) * 4;
+    /// <remarks>
+    /// jina-embeddings-v4: residual, normed input, q, k and v (grouped), attention output, and SwiGLU's gate and up.
+    /// </remarks>
+    public long ActivationBytesPer1000Tokens => IsJinaV4
+        ? 1000L * ((5L * HiddenSize) + (2L * KeyValueHeadCount * (HiddenSize / Math.Max(HeadCount, 1))) + (2L * IntermediateSize)) * 4
+        : 1000L * ((6L * HiddenSize) + IntermediateSize) * 4;
 
     /// <summary>One safetensors file: its bytes, dtype(s) and parameters.</summary>
-    internal sealed record WeightFile(string Name, long Bytes, string DataTypes, long ParameterCount, long LoraParameterCount, int TensorCount);
+    internal sealed record WeightFile(string Name, long Bytes, string DataTypes, long ParameterCount, long LoraParameterCount, int TensorCount, long VisionBytes = 0);
+
+    // jina-embeddings-v4's task LoRA, in the PEFT folder beside the shards.
+    private const string AdapterWeights = "adapters/adapter_model.safetensors";
 
     /// <summary>Reads the facts of a model folder.</summary>
     /// <exception cref="InvalidDataException">config.json is missing or not JSON.</exception>
@@ -82,6 +116,11 @@ internal sealed record ModelFacts
         }
 
         var config = ReadJson(configPath)!;
+        if (config["architectures"]?.AsArray().Any(a => a?.GetValue<string>() == JinaV4Config.ArchitectureName) == true)
+        {
+            return ReadJinaV4(directory, configPath);
+        }
+
         var st = ReadJson(Path.Combine(directory, "config_sentence_transformers.json"));
         var pooling = ReadJson(Path.Combine(directory, "1_Pooling", "config.json"));
 
@@ -115,24 +154,62 @@ internal sealed record ModelFacts
         };
     }
 
-    private static List<WeightFile> Directory_EnumerateWeights(string directory) =>
-        System.IO.Directory.EnumerateFiles(directory, "*.safetensors")
+    // jina-embeddings-v4: the library reads the config (text_config wins) and owns the task table (spec §9); the LoRA
+    // rank comes from the PEFT config. Nothing is loaded beyond JSON and safetensors headers.
+    private static ModelFacts ReadJinaV4(string directory, string configPath)
+    {
+        var config = JinaV4Config.Load(configPath);
+        var adapterConfig = Path.Combine(directory, "adapters", "adapter_config.json");
+        var tasks = JinaV4Tasks.For(config.TaskNames);
+        var folder = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
+        return new ModelFacts
+        {
+            Directory = folder,
+            Commit = Path.GetFileName(Path.GetDirectoryName(folder)) == "snapshots" && JinaEmbed.Hub.HubModelId.IsCommitHash(Path.GetFileName(folder)) ? Path.GetFileName(folder) : null,
+            Architecture = JinaV4Config.ArchitectureName,
+            IsJinaV4 = true,
+            HiddenSize = config.HiddenSize,
+            LayerCount = config.NumHiddenLayers,
+            HeadCount = config.NumAttentionHeads,
+            KeyValueHeadCount = config.NumKeyValueHeads,
+            IntermediateSize = config.IntermediateSize,
+            VocabularySize = config.VocabSize,
+            MaxTokens = JinaV4Model.MaxTextTokens,
+            MatryoshkaDimensions = config.MatryoshkaDimensions,
+            MultiVectorDimensions = config.MultiVectorProjectorDim,
+            LoraRank = File.Exists(adapterConfig) ? PeftAdapterConfig.Load(adapterConfig).Rank : 0,
+            StorageType = config.TorchDtype,
+            Pooling = "mean",
+            License = FrontMatterValue(Path.Combine(directory, "README.md"), "license"),
+            Tasks = tasks.Select(t => (t.Name!, t.Adapter, t.Prompt)).ToList(),
+            AdapterNames = config.TaskNames,
+            DefaultTask = tasks.Any(t => t.Name == JinaV4Tasks.DefaultTaskName) ? JinaV4Tasks.DefaultTaskName : tasks[0].Name,
+            WeightFiles = [.. Directory_EnumerateWeights(directory), .. Directory_EnumerateWeights(directory, "adapters")],
+        };
+    }
+
+    private static List<WeightFile> Directory_EnumerateWeights(string directory, string? subfolder = null)
+    {
+        var folder = subfolder == null ? directory : Path.Combine(directory, subfolder);
+        return !System.IO.Directory.Exists(folder) ? [] : System.IO.Directory.EnumerateFiles(folder, "*.safetensors")
             .Order(StringComparer.Ordinal)
-            .Select(ReadSafetensorsHeader)
+            .Select(path => ReadSafetensorsHeader(path, subfolder == null ? Path.GetFileName(path) : $"{subfolder}/{Path.GetFileName(path)}"))
             .ToList();
+    }
 
     // Only the header is read (the data is memory-mapped, never touched): names, dtypes and shapes (spec §1.7).
-    private static WeightFile ReadSafetensorsHeader(string path)
+    private static WeightFile ReadSafetensorsHeader(string path, string name)
     {
         using var file = SafetensorsFile.Open(path);
         var tensors = file.Tensors.Values;
         return new WeightFile(
-            Path.GetFileName(path),
+            name,
             new FileInfo(path).Length,
             string.Join("+", tensors.Select(t => DataTypeName(t.DataType)).Distinct().Order(StringComparer.Ordinal)),
             tensors.Sum(t => t.ElementCount),
             tensors.Where(t => t.Name.Contains("lora_", StringComparison.Ordinal)).Sum(t => t.ElementCount),
-            file.Tensors.Count);
+            file.Tensors.Count,
+            tensors.Where(t => t.Name.StartsWith("visual.", StringComparison.Ordinal)).Sum(t => t.End - t.Begin));
     }
 
     private static string DataTypeName(TensorDataType type) => type switch

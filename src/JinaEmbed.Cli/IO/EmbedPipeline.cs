@@ -21,7 +21,10 @@ internal sealed class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Ta
     public Task<(long Items, long Tokens)> RunAsync(IEnumerable<string> texts, VectorWriter writer, EmbedProgress? progress, CancellationToken cancellationToken) =>
         RunAsync(texts.Select(EmbeddingInput.FromText), writer, progress, cancellationToken);
 
-    /// <summary>Embeds every input (text or token ids) and writes one vector per input; returns the item and token counts.</summary>
+    /// <summary>
+    /// Embeds every input (text or token ids) and writes one vector per input, or one multi-vector per input when the
+    /// options ask for <see cref="EmbeddingOutput.MultiVector"/>; returns the item and token counts.
+    /// </summary>
     public async Task<(long Items, long Tokens)> RunAsync(IEnumerable<EmbeddingInput> inputs, VectorWriter writer, EmbedProgress? progress, CancellationToken cancellationToken)
     {
         long items = 0, tokens = 0;
@@ -73,12 +76,26 @@ internal sealed class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Ta
 
         async Task WriteAsync(EmbeddingResult result)
         {
-            foreach (var vector in result.Embeddings)
+            // A multi-vector request (--multivector) yields one list of token vectors per item instead of one vector.
+            if (result.MultiVectors is { } multiVectors)
             {
-                await writer.WriteAsync(vector, cancellationToken).ConfigureAwait(false);
+                foreach (var multiVector in multiVectors)
+                {
+                    await writer.WriteAsync(multiVector, cancellationToken).ConfigureAwait(false);
+                }
+
+                items += multiVectors.Length;
+            }
+            else
+            {
+                foreach (var vector in result.Embeddings)
+                {
+                    await writer.WriteAsync(vector, cancellationToken).ConfigureAwait(false);
+                }
+
+                items += result.Embeddings.Length;
             }
 
-            items += result.Embeddings.Length;
             tokens += result.TokenCount;
             progress?.Report(items, tokens);
         }

@@ -1,5 +1,7 @@
-// JSONL output: {"index": i, "embedding": [floats in shortest round-trip form]} per line.
+// JSONL output: {"index": i, "embedding": [floats in shortest round-trip form]} per line; multi-vectors as
+// {"index": i, "embeddings": [[...], ...]}, one inner array per token (the server's return_multivector shape).
 using System.Text.Json;
+using JinaEmbed.Embedding;
 
 namespace JinaEmbed.Cli.IO;
 
@@ -16,6 +18,30 @@ internal sealed class JsonlVectorWriter(Stream stream) : VectorWriter
         foreach (var value in vector.Span)
         {
             _json.WriteNumberValue(value);
+        }
+
+        _json.WriteEndArray();
+        _json.WriteEndObject();
+        await _json.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _json.Reset();
+        await stream.WriteAsync(NewLine, cancellationToken).ConfigureAwait(false);
+        Count++;
+    }
+
+    public override async ValueTask WriteAsync(MultiVector multiVector, CancellationToken cancellationToken = default)
+    {
+        _json.WriteStartObject();
+        _json.WriteNumber("index", Count);
+        _json.WriteStartArray("embeddings");
+        for (var t = 0; t < multiVector.Count; t++)
+        {
+            _json.WriteStartArray();
+            foreach (var value in multiVector[t])
+            {
+                _json.WriteNumberValue(value);
+            }
+
+            _json.WriteEndArray();
         }
 
         _json.WriteEndArray();

@@ -38,21 +38,27 @@ internal sealed class NpyVectorWriter : VectorWriter
             throw new InvalidOperationException($"Vector {Count} has {vector.Length} dimensions, the first had {_dimensions}.");
         }
 
-        var bytes = new byte[vector.Length * sizeof(float)];
+        await _stream.WriteAsync(LittleEndian(vector.Span), cancellationToken).ConfigureAwait(false);
+        Count++;
+    }
+
+    /// <summary>The floats as little-endian bytes (.npy <c>&lt;f4</c>).</summary>
+    internal static byte[] LittleEndian(ReadOnlySpan<float> values)
+    {
+        var bytes = new byte[values.Length * sizeof(float)];
         if (BitConverter.IsLittleEndian)
         {
-            MemoryMarshal.AsBytes(vector.Span).CopyTo(bytes);
+            MemoryMarshal.AsBytes(values).CopyTo(bytes);
         }
         else
         {
-            for (var i = 0; i < vector.Length; i++)
+            for (var i = 0; i < values.Length; i++)
             {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), vector.Span[i]);
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
             }
         }
 
-        await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-        Count++;
+        return bytes;
     }
 
     public override async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
@@ -64,9 +70,13 @@ internal sealed class NpyVectorWriter : VectorWriter
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    internal static byte[] Header(int rows, int dimensions)
+    internal static byte[] Header(int rows, int dimensions) =>
+        Header("<f4", string.Create(CultureInfo.InvariantCulture, $"({rows}, {dimensions})"));
+
+    /// <summary>A 128-byte .npy v1.0 header for <paramref name="descr"/> (e.g. <c>&lt;i8</c>) and a shape tuple such as <c>(5,)</c>.</summary>
+    internal static byte[] Header(string descr, string shape)
     {
-        var dict = string.Create(CultureInfo.InvariantCulture, $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {dimensions}), }}");
+        var dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
         var text = dict.PadRight(HeaderBytes - 10 - 1) + "\n";
         var header = new byte[HeaderBytes];
         ReadOnlySpan<byte> magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];

@@ -1,4 +1,7 @@
-// Writes embedding vectors in input order as JSONL, .npy or CSV (issue #7).
+// Writes embedding vectors in input order as JSONL, .npy or CSV (issue #7); multi-vectors (one vector per token,
+// jina-embeddings-v4) as JSONL or a pair of .npy files (docs/cli.md).
+using JinaEmbed.Embedding;
+
 namespace JinaEmbed.Cli.IO;
 
 /// <summary>A sink of vectors, written in index order 0, 1, 2, …</summary>
@@ -13,6 +16,21 @@ internal abstract class VectorWriter : IAsyncDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
+    /// <summary>
+    /// Creates a writer of multi-vectors: JSONL over <paramref name="stream"/>, or .npy with every token's vector in
+    /// <paramref name="stream"/> and the item offsets in <paramref name="offsets"/> (required for .npy).
+    /// </summary>
+    /// <exception cref="NotSupportedException">CSV, which has no place for a list of vectors per item.</exception>
+    public static VectorWriter CreateMulti(OutputFormat format, Stream stream, Stream? offsets) => format switch
+    {
+        OutputFormat.Jsonl => new JsonlVectorWriter(stream),
+        OutputFormat.Npy => new NpyMultiVectorWriter(stream, offsets ?? throw new ArgumentNullException(nameof(offsets))),
+        _ => throw new NotSupportedException("CSV holds one vector per row; multi-vectors need --output-format jsonl or npy."),
+    };
+
+    /// <summary>Where the .npy multi-vector layout keeps the item offsets: <c>x.npy</c> → <c>x.offsets.npy</c>.</summary>
+    public static string OffsetsPath(string valuesPath) => Path.ChangeExtension(valuesPath, null) + ".offsets.npy";
+
     /// <summary>The format a file name implies: .npy, .csv, else JSONL.</summary>
     public static OutputFormat FromExtension(string? path) => Path.GetExtension(path ?? "").ToLowerInvariant() switch
     {
@@ -26,6 +44,11 @@ internal abstract class VectorWriter : IAsyncDisposable
 
     /// <summary>Writes the next vector; every vector must have the same length.</summary>
     public abstract ValueTask WriteAsync(ReadOnlyMemory<float> vector, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the next item's multi-vector (one vector per token); every item must have the same width.</summary>
+    /// <exception cref="NotSupportedException">This format holds single vectors only.</exception>
+    public virtual ValueTask WriteAsync(MultiVector multiVector, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} writes single vectors only.");
 
     /// <summary>Finishes the output (the .npy header gets its final shape).</summary>
     public abstract ValueTask CompleteAsync(CancellationToken cancellationToken = default);

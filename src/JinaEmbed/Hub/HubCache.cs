@@ -1,5 +1,7 @@
 // The Hugging Face cache layout, shared with huggingface_hub and every tool built on it:
 // {cache}/models--org--name/{blobs/<etag>, snapshots/<commit>/<path> → ../../blobs/<etag>, refs/<revision>}.
+using System.Text.Json;
+
 namespace JinaEmbed.Hub;
 
 /// <summary>Paths and operations of the Hugging Face hub cache (the <c>models--org--name</c> layout).</summary>
@@ -93,11 +95,67 @@ public sealed class HubCache
         return true;
     }
 
-    /// <summary>True when a snapshot folder holds config.json, tokenizer.json and safetensors weights, all readable.</summary>
-    public static bool IsLoadable(string directory) =>
-        IsUsableFile(Path.Combine(directory, "config.json"))
-        && IsUsableFile(Path.Combine(directory, "tokenizer.json"))
-        && (IsUsableFile(Path.Combine(directory, "model.safetensors")) || IsUsableFile(Path.Combine(directory, "model.safetensors.index.json")));
+    /// <summary>The index of a sharded checkpoint: <c>{"weight_map": {tensor name → shard file}}</c>.</summary>
+    public const string ShardIndexFile = "model.safetensors.index.json";
+
+    /// <summary>
+    /// True when a snapshot folder holds config.json, tokenizer.json and safetensors weights, all readable: either
+    /// model.safetensors, or the shard index and every shard it lists; a jina-embeddings-v4 folder also needs its
+    /// adapters (adapters/adapter_config.json and adapters/adapter_model.safetensors).
+    /// </summary>
+    public static bool IsLoadable(string directory)
+    {
+        if (!IsUsableFile(Path.Combine(directory, "config.json")) || !IsUsableFile(Path.Combine(directory, "tokenizer.json")))
+        {
+            return false;
+        }
+
+        var index = Path.Combine(directory, ShardIndexFile);
+        var weights = IsUsableFile(Path.Combine(directory, "model.safetensors"))
+            || (IsUsableFile(index) && ReadShardNames(index) is { Count: > 0 } shards && shards.All(s => IsUsableFile(Path.Combine(directory, s))));
+        return weights && (!IsJinaV4(directory) || AdapterFiles.All(f => IsUsableFile(Path.Combine(directory, f))));
+    }
+
+    /// <summary>The distinct shard files a shard index lists (relative paths), in order; empty when it is unreadable.</summary>
+    public static IReadOnlyList<string> ReadShardNames(string indexPath)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllBytes(indexPath));
+            if (!json.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            {
+                return [];
+            }
+
+            // Only plain relative paths: a hostile index must not name files outside the snapshot.
+            return map.EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : null)
+                .OfType<string>().Where(IsPlainRelativePath).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    // jina-embeddings-v4 keeps its task LoRA in a PEFT folder that the loader requires (spec v4 §1.5).
+    private static readonly string[] AdapterFiles = ["adapters/adapter_config.json", "adapters/adapter_model.safetensors"];
+
+    private static bool IsJinaV4(string directory)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(directory, "config.json")));
+            return json.RootElement.TryGetProperty("architectures", out var list) && list.ValueKind == JsonValueKind.Array
+                && list.EnumerateArray().Any(a => a.ValueKind == JsonValueKind.String && a.GetString() == Checkpoints.JinaV4Config.ArchitectureName);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsPlainRelativePath(string path) =>
+        path.Length > 0 && !path.StartsWith('/') && !path.Contains('\\', StringComparison.Ordinal) && path.Split('/').All(s => s.Length > 0 && s != "." && s != "..");
 
     /// <summary>True when the path is a file, or a link whose final target is an existing file.</summary>
     public static bool IsUsableFile(string path)

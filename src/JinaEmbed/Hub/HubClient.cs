@@ -74,14 +74,35 @@ public sealed partial class HubClient : IDisposable
                 $"{id} (commit {revision.Commit}) has no files matching {string.Join(", ", Options.AllowPatterns)}; is it a model repository with safetensors weights?");
         }
 
-        var missing = files.Where(f => !HubCache.IsUsableFile(Cache.SnapshotFilePath(id.Repository, revision.Commit, f))).ToList();
-        var plan = new List<(string File, HubFileMetadata Metadata)>(missing.Count);
-        foreach (var file in missing)
+        var plan = await PlanAsync(id.Repository, revision.Commit, files, cancellationToken).ConfigureAwait(false);
+        var transfer = new TransferProgress(progress, BytesToTransfer(id.Repository, plan));
+
+        // A sharded checkpoint (jina-embeddings-v4): the index comes first, because the shards it lists are the ones the
+        // loader opens; any of them that no pattern matched joins the plan (only when weights are wanted at all).
+        var wantsWeights = files.Any(f => f.EndsWith(".safetensors", StringComparison.Ordinal));
+        if (wantsWeights && files.Contains(HubCache.ShardIndexFile))
         {
-            plan.Add((file, await GetFileMetadataAsync(id.Repository, revision.Commit, file, cancellationToken).ConfigureAwait(false)));
+            foreach (var (file, metadata) in plan.Where(p => p.File == HubCache.ShardIndexFile).ToList())
+            {
+                await DownloadBlobAsync(id.Repository, file, metadata, transfer, cancellationToken).ConfigureAwait(false);
+                Cache.LinkIntoSnapshot(id.Repository, revision.Commit, file, metadata.Etag);
+                plan.RemoveAll(p => p.File == file);
+            }
+
+            var indexPath = Cache.SnapshotFilePath(id.Repository, revision.Commit, HubCache.ShardIndexFile);
+            var extra = HubCache.ReadShardNames(indexPath).Where(s => !files.Contains(s)).ToList();
+            if (extra.FirstOrDefault(s => !revision.Files.Contains(s)) is { } shard)
+            {
+                throw new HubException(HubErrorKind.FileNotFound,
+                    $"{HubCache.ShardIndexFile} of {id} (commit {revision.Commit}) lists the shard {shard}, which the repository does not hold. " +
+                    "Next: report it to the model's authors, or pass a local model directory with --model.");
+            }
+
+            var extraPlan = await PlanAsync(id.Repository, revision.Commit, extra, cancellationToken).ConfigureAwait(false);
+            transfer.AddToTotal(BytesToTransfer(id.Repository, extraPlan));
+            plan.AddRange(extraPlan);
         }
 
-        var transfer = new TransferProgress(progress, plan.Sum(p => Cache.IsBlobPresent(id.Repository, p.Metadata.Etag) ? 0 : p.Metadata.Size ?? 0));
         foreach (var (file, metadata) in plan)
         {
             await DownloadBlobAsync(id.Repository, file, metadata, transfer, cancellationToken).ConfigureAwait(false);
@@ -91,6 +112,21 @@ public sealed partial class HubClient : IDisposable
         Cache.WriteRef(id.Repository, id.Revision, revision.Commit);
         return Cache.SnapshotDirectory(id.Repository, revision.Commit);
     }
+
+    // HEAD of every file the snapshot still lacks (files already there cause no request).
+    private async Task<List<(string File, HubFileMetadata Metadata)>> PlanAsync(string repository, string commit, IEnumerable<string> files, CancellationToken cancellationToken)
+    {
+        var plan = new List<(string File, HubFileMetadata Metadata)>();
+        foreach (var file in files.Where(f => !HubCache.IsUsableFile(Cache.SnapshotFilePath(repository, commit, f))))
+        {
+            plan.Add((file, await GetFileMetadataAsync(repository, commit, file, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return plan;
+    }
+
+    private long BytesToTransfer(string repository, IEnumerable<(string File, HubFileMetadata Metadata)> plan) =>
+        plan.Sum(p => Cache.IsBlobPresent(repository, p.Metadata.Etag) ? 0 : p.Metadata.Size ?? 0);
 
     /// <summary>Asks the hub which commit a revision is and which files it holds (the revision API).</summary>
     /// <exception cref="HubException">The repository or revision is unknown or not accessible, or the hub is unreachable.</exception>

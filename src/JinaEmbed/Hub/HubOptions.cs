@@ -8,10 +8,16 @@ public sealed record HubOptions
     /// <summary>The public hub.</summary>
     public const string DefaultEndpoint = "https://huggingface.co";
 
-    /// <summary>The files a snapshot needs by default: the JSON configs, the tokenizer and the safetensors weights.</summary>
-    /// <remarks>Patterns match a repository path; <c>*</c> stays within one folder. ONNX exports and code are skipped.</remarks>
+    /// <summary>
+    /// The files a snapshot needs by default: the JSON configs (config, tokenizer, shard index, preprocessor), the
+    /// safetensors weights or their shards, and jina-embeddings-v4's PEFT adapters folder.
+    /// </summary>
+    /// <remarks>
+    /// Patterns match a repository path; <c>*</c> stays within one folder. ONNX exports and code are skipped. Shards that
+    /// <c>model.safetensors.index.json</c> lists are fetched even when their names match no pattern.
+    /// </remarks>
     public static readonly IReadOnlyList<string> DefaultAllowPatterns =
-        ["*.json", "*/config.json", "model.safetensors", "model-*-of-*.safetensors", "README.md"];
+        ["*.json", "*/config.json", "model.safetensors", "model-*-of-*.safetensors", "adapters/adapter_config.json", "adapters/adapter_model.safetensors", "README.md"];
 
     /// <summary>Base URL of the hub (HF_ENDPOINT), without a trailing slash.</summary>
     public string Endpoint { get; init; } = DefaultEndpoint;

@@ -6,6 +6,9 @@ internal sealed class TransferProgress(IProgress<HubProgress>? progress, long to
 {
     private long _doneBefore; // bytes of the files already finished in this run
 
+    /// <summary>Grows the total when more files join the download (the shards a shard index names).</summary>
+    public void AddToTotal(long bytes) => totalBytes += bytes;
+
     public void Started(string file, long resumedBytes, long? fileTotal) => Advanced(file, resumedBytes, fileTotal);
 
     public void Advanced(string file, long fileBytes, long? fileTotal) =>

@@ -1,5 +1,6 @@
-// services.AddJinaEmbeddings(...): one Embedder singleton (disposed with the container) and the two
-// Microsoft.Extensions.AI generators over it, configured from code or from configuration.
+// services.AddJinaEmbeddings(...): one Embedder singleton (disposed with the container) and the
+// Microsoft.Extensions.AI generators over it, configured from code or from configuration. The multi-vector generator is
+// registered too but only resolvable for a model with a multi-vector head (jina-embeddings-v4).
 using JinaEmbed.Embedding;
 using JinaEmbed.Hub;
 using Microsoft.Extensions.AI;
@@ -10,12 +11,13 @@ using Microsoft.Extensions.Options;
 
 namespace JinaEmbed.Integration;
 
-/// <summary>Registers jina-embeddings-v3 with a service collection.</summary>
+/// <summary>Registers jina-embeddings-v3 or v4 with a service collection.</summary>
 public static class JinaEmbeddingsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers an <see cref="Embedder"/> singleton for <paramref name="model"/> (folder or hub id) and the generators
-    /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <see cref="Embedding{T}"/> and <see cref="BinaryEmbedding"/>.
+    /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <see cref="Embedding{T}"/> and <see cref="BinaryEmbedding"/>,
+    /// plus <see cref="MultiVectorEmbedding"/> (resolving it throws for a model without a multi-vector head).
     /// </summary>
     public static IServiceCollection AddJinaEmbeddings(this IServiceCollection services, string model, Action<JinaEmbeddingsOptions>? configure = null)
     {
@@ -69,6 +71,9 @@ public static class JinaEmbeddingsServiceCollectionExtensions
             provider.GetRequiredService<Embedder>(), provider.GetRequiredService<IOptions<JinaEmbeddingsOptions>>().Value.ToGeneratorOptions()));
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(provider => provider.GetRequiredService<JinaEmbeddingGenerator>());
         services.TryAddSingleton<IEmbeddingGenerator<string, BinaryEmbedding>>(provider => provider.GetRequiredService<JinaBinaryEmbeddingGenerator>());
+        services.TryAddSingleton(provider => new JinaMultiVectorEmbeddingGenerator(
+            provider.GetRequiredService<Embedder>(), provider.GetRequiredService<IOptions<JinaEmbeddingsOptions>>().Value.ToGeneratorOptions()));
+        services.TryAddSingleton<IEmbeddingGenerator<string, MultiVectorEmbedding>>(provider => provider.GetRequiredService<JinaMultiVectorEmbeddingGenerator>());
         return services;
     }
 }

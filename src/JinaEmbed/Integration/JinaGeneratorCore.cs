@@ -13,14 +13,15 @@ internal sealed class JinaGeneratorCore : IDisposable
     private readonly bool _ownsEmbedder;
     private int _disposed;
 
-    internal JinaGeneratorCore(Embedder embedder, JinaEmbeddingGeneratorOptions? defaults, bool ownsEmbedder)
+    // dimensions: the width the metadata reports; null: the default Matryoshka size, else the hidden size.
+    internal JinaGeneratorCore(Embedder embedder, JinaEmbeddingGeneratorOptions? defaults, bool ownsEmbedder, int? dimensions = null)
     {
         Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
         Defaults = defaults ?? new JinaEmbeddingGeneratorOptions();
         _ownsEmbedder = ownsEmbedder;
         ModelId = Defaults.ModelId ?? Embedder.Info.Name;
 
-        Metadata = new EmbeddingGeneratorMetadata(ProviderName, providerUri: null, ModelId, Defaults.DefaultDimensions ?? Embedder.Info.HiddenSize);
+        Metadata = new EmbeddingGeneratorMetadata(ProviderName, providerUri: null, ModelId, dimensions ?? Defaults.DefaultDimensions ?? Embedder.Info.HiddenSize);
     }
 
     internal Embedder Embedder { get; }

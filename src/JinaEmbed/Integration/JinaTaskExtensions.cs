@@ -1,4 +1,4 @@
-// Maps JinaTask to and from the task names used by config.json, the HTTP API and EmbedOptions.Task (spec §4.4).
+// Maps JinaTask to and from the task names used by config.json, the HTTP API and EmbedOptions.Task (v3 spec §4.4, v4 §9).
 namespace JinaEmbed.Integration;
 
 /// <summary>Conversions between <see cref="JinaTask"/> and task names.</summary>
@@ -14,7 +14,9 @@ public static class JinaTaskExtensions
         JinaTask.Separation => "separation",
         JinaTask.Classification => "classification",
         JinaTask.TextMatching => "text-matching",
-        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Not a jina-embeddings-v3 task."),
+        JinaTask.CodeQuery => "code.query",
+        JinaTask.CodePassage => "code.passage",
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Not a jina-embeddings task."),
     };
 
     /// <summary>Parses a task name (case-insensitive); also accepts the enum member names.</summary>

@@ -73,7 +73,11 @@ internal sealed class FakeHubServer : IAsyncDisposable
     public string Etag(string file) => IsLfs(file) ? Sha256(_files[file]) : GitBlobSha1(_files[file]);
 
     /// <summary>Serves the files of <paramref name="modelDirectory"/> (except those excluded) plus a few the client must skip.</summary>
-    public static async Task<FakeHubServer> StartAsync(string modelDirectory, string repository = "test-org/tiny-jina-v3", params string[] exclude)
+    public static Task<FakeHubServer> StartAsync(string modelDirectory, string repository = "test-org/tiny-jina-v3", params string[] exclude) =>
+        StartAsync(modelDirectory, repository, exclude, replace: null);
+
+    /// <summary>As above, with files added or replaced by <paramref name="replace"/> (repository path → content).</summary>
+    public static async Task<FakeHubServer> StartAsync(string modelDirectory, string repository, string[] exclude, IReadOnlyDictionary<string, byte[]>? replace)
     {
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var path in Directory.EnumerateFiles(modelDirectory, "*", SearchOption.AllDirectories))
@@ -83,6 +87,11 @@ internal sealed class FakeHubServer : IAsyncDisposable
             {
                 files[name] = await File.ReadAllBytesAsync(path);
             }
+        }
+
+        foreach (var (name, content) in replace ?? new Dictionary<string, byte[]>())
+        {
+            files[name] = content;
         }
 
         // Files a real model repo also holds and a model download must not fetch.

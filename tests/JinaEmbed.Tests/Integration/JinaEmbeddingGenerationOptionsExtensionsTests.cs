@@ -14,6 +14,8 @@ public sealed class JinaEmbeddingGenerationOptionsExtensionsTests
     [InlineData(JinaTask.Separation, "separation")]
     [InlineData(JinaTask.Classification, "classification")]
     [InlineData(JinaTask.TextMatching, "text-matching")]
+    [InlineData(JinaTask.CodeQuery, "code.query")]
+    [InlineData(JinaTask.CodePassage, "code.passage")]
     public void WithTask_stores_the_task_name_and_reads_it_back(JinaTask task, string name)
     {
         var options = new EmbeddingGenerationOptions().WithTask(task);

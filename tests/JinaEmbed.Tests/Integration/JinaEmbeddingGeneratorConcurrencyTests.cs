@@ -22,7 +22,7 @@ public sealed class JinaEmbeddingGeneratorConcurrencyTests
         using var generator = new JinaEmbeddingGenerator(embedder);
 
         var blocker = await StartBlockerAsync(generator, scheduler);
-        var tasks = Enum.GetValues<JinaTask>();
+        var tasks = VectorAssert.JinaV3Tasks;
         var calls = Enumerable.Range(0, Callers)
             .Select(i => generator.GenerateAsync([CallerText(i)], new EmbeddingGenerationOptions { Dimensions = 8 * (1 + (i % 8)) }.WithTask(tasks[i % tasks.Length])))
             .ToArray();

@@ -1,8 +1,13 @@
 // Vector comparisons for the integration tests; a failure names the worst element and its difference.
+using JinaEmbed.Integration;
+
 namespace JinaEmbed.Tests.Integration;
 
 internal static class VectorAssert
 {
+    /// <summary>The JinaTask members jina-embeddings-v3 has (the code tasks are jina-embeddings-v4's).</summary>
+    public static readonly JinaTask[] JinaV3Tasks = Enum.GetValues<JinaTask>().Where(t => t is not (JinaTask.CodeQuery or JinaTask.CodePassage)).ToArray();
+
     /// <summary>The scheduled path may batch differently from the synchronous one; api.md allows 1e-5.</summary>
     public const float Tolerance = 1e-5f;
 

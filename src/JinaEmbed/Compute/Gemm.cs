@@ -32,6 +32,31 @@ public static class Gemm
         GemmDriver.Run(x, rows, w, bias, y, context);
     }
 
+    /// <summary>
+    /// Computes <c>y += x·Wᵀ</c> for <paramref name="rows"/> rows of x [rows, W.Columns] into y [rows, W.Rows]: the
+    /// micro-kernels' accumulate mode from the first k block on (low-rank updates added without a temporary).
+    /// </summary>
+    public static void MultiplyAccumulate(ReadOnlySpan<float> x, int rows, WeightMatrix w, Span<float> y, ComputeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (x.Length < (long)rows * w.Columns)
+        {
+            throw new ArgumentException($"x needs {rows}×{w.Columns} values, got {x.Length}.", nameof(x));
+        }
+
+        if (y.Length < (long)rows * w.Rows)
+        {
+            throw new ArgumentException($"y needs {rows}×{w.Rows} values, got {y.Length}.", nameof(y));
+        }
+
+        if (w.Columns > 0)
+        {
+            GemmDriver.Run(x, rows, w, [], y, context, accumulate: true);
+        }
+    }
+
     /// <summary>Scalar oracle: y[i, j] = Σ_k x[i, k]·w[j, k] + bias[j].</summary>
     public static void MultiplyReference(ReadOnlySpan<float> x, int rows, ReadOnlySpan<float> w, int n, int k, ReadOnlySpan<float> bias, Span<float> y)
     {

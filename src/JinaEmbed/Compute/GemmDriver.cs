@@ -28,7 +28,7 @@ internal static unsafe class GemmDriver
         }
     }
 
-    public static void Run(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> y, ComputeContext context)
+    public static void Run(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> y, ComputeContext context, bool accumulate = false)
     {
         int n = w.Rows, k = w.Columns;
         if (rows == 0 || n == 0)
@@ -63,6 +63,7 @@ internal static unsafe class GemmDriver
             PanelCount = w.PanelCount,
             RowBytes = bf16 ? BFloat16Panel.RowBytes : Float32Panel.RowBytes,
             KBlock = rows <= SmallRows ? k : KBlock,
+            Accumulate = accumulate,
         };
         switch (context.Tier)
         {
@@ -127,6 +128,7 @@ internal static unsafe class GemmDriver
         public int ChunkPanels;
         public int KernelRows;
         public int KBlock;
+        public bool Accumulate;
         public delegate*<float*, nint, int, byte*, float*, nint, int, int, float*, bool, void> Kernel;
 
         public void Execute(int task)
@@ -138,7 +140,7 @@ internal static unsafe class GemmDriver
             for (int kb = 0; kb < K; kb += KBlock)
             {
                 int kc = Math.Min(KBlock, K - kb);
-                bool accumulate = kb > 0;
+                bool accumulate = Accumulate || kb > 0;
                 for (int p = p0; p < p1; p++)
                 {
                     byte* b = Panels + ((((long)p * K) + kb) * RowBytes);

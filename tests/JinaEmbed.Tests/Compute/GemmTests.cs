@@ -27,6 +27,36 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Tiers))]
+    public void MultiplyAccumulateAddsTheProductToY(IsaTier tier)
+    {
+        // y += x·Wᵀ over odd shapes (the LoRA update's second product): equals y0 + the reference product.
+        foreach (int threads in new[] { 1, 3 })
+        {
+            var context = new ComputeContext(threads, tier);
+            foreach (var (m, n, k) in Shapes)
+            {
+                var random = new Random((m * 31) + (n * 17) + k);
+                var weights = RandomValues(random, n * k);
+                var x = RandomValues(random, m * k);
+                var y = RandomValues(random, m * n);
+                var expected = new float[m * n];
+                Gemm.MultiplyReference(x, m, weights, n, k, [], expected);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    expected[i] += y[i];
+                }
+
+                Gemm.MultiplyAccumulate(x, m, WeightMatrix.FromFloat32(weights, n, k), y, context);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    Assert.True(Math.Abs(y[i] - expected[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{tier} {m}×{n}×{k} [{i}]: {y[i]} vs {expected[i]}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Tiers))]
     public void Float32MatchesReferenceOverOddShapes(IsaTier tier)
     {
         foreach (int threads in new[] { 1, 3 })

@@ -11,7 +11,6 @@ namespace JinaEmbed.Testing;
 /// <summary>Writes config.json + model.safetensors with the official tensor names and synthetic values.</summary>
 public static class SyntheticJinaCheckpoint
 {
-    private const int ChunkElements = 1 << 20;
 
     /// <summary>
     /// Writes <paramref name="outDir"/>/config.json (a copy of <paramref name="configJsonPath"/>, or the official
@@ -35,36 +34,7 @@ public static class SyntheticJinaCheckpoint
         int size = dtype == "BF16" ? 2 : 4;
 
         var headerBytes = Header(config, dtype, salt);
-        using var stream = new FileStream(Path.Combine(outDir, "model.safetensors"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        Span<byte> prefix = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)headerBytes.Length);
-        stream.Write(prefix);
-        stream.Write(headerBytes);
-
-        var values = new float[ChunkElements];
-        var bytesOut = new byte[ChunkElements * size];
-        foreach (var (name, shape) in tensors)
-        {
-            long count = Count(shape);
-            for (long start = 0; start < count; start += ChunkElements)
-            {
-                int n = (int)Math.Min(ChunkElements, count - start);
-                Values(name, start, values.AsSpan(0, n), salt);
-                for (int i = 0; i < n; i++)
-                {
-                    if (size == 2)
-                    {
-                        BinaryPrimitives.WriteUInt16LittleEndian(bytesOut.AsSpan(2 * i), (ushort)(BitConverter.SingleToUInt32Bits(values[i]) >> 16));
-                    }
-                    else
-                    {
-                        BinaryPrimitives.WriteSingleLittleEndian(bytesOut.AsSpan(4 * i), values[i]);
-                    }
-                }
-
-                stream.Write(bytesOut, 0, n * size);
-            }
-        }
+        SyntheticTensorData.Write(Path.Combine(outDir, "model.safetensors"), headerBytes, tensors.Select(t => (t.Name, Count(t.Shape))), size, (name, start, destination) => Values(name, start, destination, salt));
     }
 
     /// <summary>The JSON header (compact, tensors in file order, then __metadata__), space-padded to a multiple of 8 bytes.</summary>

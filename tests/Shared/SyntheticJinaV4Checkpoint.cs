@@ -17,7 +17,6 @@ public static class SyntheticJinaV4Checkpoint
     /// <summary>Hugging Face's default <c>max_shard_size</c> ("5GB" = 5·10⁹ bytes).</summary>
     public const long HuggingFaceShardBytes = 5_000_000_000;
 
-    private const int ChunkElements = 1 << 20;
 
     /// <summary>
     /// Writes the model folder <paramref name="outDir"/>. <paramref name="configJsonPath"/> null = the official
@@ -535,35 +534,7 @@ public static class SyntheticJinaV4Checkpoint
         header.Append(' ', ((length + 7) / 8 * 8) - length);
         var headerBytes = Encoding.UTF8.GetBytes(header.ToString());
 
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        Span<byte> prefix = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)headerBytes.Length);
-        stream.Write(prefix);
-        stream.Write(headerBytes);
-        var values = new float[ChunkElements];
-        var bytesOut = new byte[ChunkElements * size];
-        foreach (var (name, shape) in sorted)
-        {
-            long count = Count(shape);
-            for (long start = 0; start < count; start += ChunkElements)
-            {
-                int n = (int)Math.Min(ChunkElements, count - start);
-                Values(name, start, values.AsSpan(0, n), salt);
-                for (int i = 0; i < n; i++)
-                {
-                    if (size == 2)
-                    {
-                        BinaryPrimitives.WriteUInt16LittleEndian(bytesOut.AsSpan(2 * i), (ushort)(BitConverter.SingleToUInt32Bits(values[i]) >> 16));
-                    }
-                    else
-                    {
-                        BinaryPrimitives.WriteSingleLittleEndian(bytesOut.AsSpan(4 * i), values[i]);
-                    }
-                }
-
-                stream.Write(bytesOut, 0, n * size);
-            }
-        }
+        SyntheticTensorData.Write(path, headerBytes, sorted.Select(t => (t.Name, Count(t.Shape))), size, (name, start, destination) => Values(name, start, destination, salt));
 
         return offset;
     }

@@ -11,18 +11,7 @@ public static class Gemm
     /// </summary>
     public static void Multiply(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> y, ComputeContext context)
     {
-        ArgumentNullException.ThrowIfNull(w);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        if (x.Length < (long)rows * w.Columns)
-        {
-            throw new ArgumentException($"x needs {rows}×{w.Columns} values, got {x.Length}.", nameof(x));
-        }
-
-        if (y.Length < (long)rows * w.Rows)
-        {
-            throw new ArgumentException($"y needs {rows}×{w.Rows} values, got {y.Length}.", nameof(y));
-        }
+        CheckShapes(x, rows, w, y, context);
 
         if (!bias.IsEmpty && bias.Length < w.Rows)
         {
@@ -38,18 +27,7 @@ public static class Gemm
     /// </summary>
     public static void MultiplyAccumulate(ReadOnlySpan<float> x, int rows, WeightMatrix w, Span<float> y, ComputeContext context)
     {
-        ArgumentNullException.ThrowIfNull(w);
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        if (x.Length < (long)rows * w.Columns)
-        {
-            throw new ArgumentException($"x needs {rows}×{w.Columns} values, got {x.Length}.", nameof(x));
-        }
-
-        if (y.Length < (long)rows * w.Rows)
-        {
-            throw new ArgumentException($"y needs {rows}×{w.Rows} values, got {y.Length}.", nameof(y));
-        }
+        CheckShapes(x, rows, w, y, context);
 
         if (w.Columns > 0)
         {
@@ -74,6 +52,22 @@ public static class Gemm
 
                 y[(i * n) + j] = sum + (bias.IsEmpty ? 0 : bias[j]);
             }
+        }
+    }
+
+    private static void CheckShapes(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> y, ComputeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (x.Length < (long)rows * w.Columns)
+        {
+            throw new ArgumentException($"x needs {rows}×{w.Columns} values, got {x.Length}.", nameof(x));
+        }
+
+        if (y.Length < (long)rows * w.Rows)
+        {
+            throw new ArgumentException($"y needs {rows}×{w.Rows} values, got {y.Length}.", nameof(y));
         }
     }
 }

@@ -102,8 +102,8 @@ public sealed class JinaV4Weights : IDisposable
         {
             CheckBaseInventory(checkpoint, config);
             adapterFile = SafetensorsFile.Open(adapterPath);
-            CheckAdapterInventory(adapterFile, config, adapterConfig.Rank);
-            var weights = LoadLanguageModel(checkpoint, adapterFile, config, adapterConfig);
+            var adapted = CheckAdapterInventory(adapterFile, config, adapterConfig.Rank);
+            var weights = LoadLanguageModel(checkpoint, adapterFile, adapted, config, adapterConfig);
             return weights;
         }
         catch
@@ -178,7 +178,10 @@ public sealed class JinaV4Weights : IDisposable
         return list;
     }
 
-    /// <summary>Every adapter tensor of spec §3.6 with its shape: per LM linear and the projector, A [r, in] and B [out, r] per task.</summary>
+    /// <summary>
+    /// Every adapter tensor of spec §3.6 with its shape when every LM linear and the projector are adapted (as in Jina's
+    /// checkpoint): A [r, in] and B [out, r] per task. A file may adapt fewer modules.
+    /// </summary>
     public static List<(string Name, int[] Shape)> AdapterInventory(JinaV4Config config, int rank)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -205,10 +208,13 @@ public sealed class JinaV4Weights : IDisposable
         : stored;
 
     /// <summary>The PEFT name of a base module's LoRA tensor: model.layers.i.M ↔ base_model.model.model.language_model.layers.i.M.</summary>
-    internal static string AdapterName(string module, string matrix, string task)
+    internal static string AdapterName(string module, string matrix, string task) => $"{AdapterStem(module)}{matrix}.{task}.weight";
+
+    // "base_model.model." + the module's new-layout name + ".": what every LoRA tensor name of the module starts with.
+    private static string AdapterStem(string module)
     {
         string mapped = module.StartsWith("model.", StringComparison.Ordinal) ? "model.language_model." + module["model.".Length..] : module;
-        return $"{AdapterPrefix}{mapped}.{matrix}.{task}.weight";
+        return $"{AdapterPrefix}{mapped}.";
     }
 
     private static string LayerPrefix(int layer) => $"model.layers.{layer}.";
@@ -251,20 +257,37 @@ public sealed class JinaV4Weights : IDisposable
         }
     }
 
-    private static void CheckAdapterInventory(SafetensorsFile file, JinaV4Config config, int rank)
+    // Spec §3.6: the adapted modules are those with LoRA tensors in the file; each needs lora_A and lora_B for every task
+    // of config.json task_names, and nothing else may be there. Returns the adapted modules.
+    private static HashSet<string> CheckAdapterInventory(SafetensorsFile file, JinaV4Config config, int rank)
     {
-        var expected = AdapterInventory(config, rank);
-        foreach (var (name, shape) in expected)
+        var adapted = new HashSet<string>(StringComparer.Ordinal);
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (module, outDim, inDim) in AdaptedModules(config))
         {
-            if (!file.Tensors.ContainsKey(name))
+            string stem = AdapterStem(module) + "lora_";
+            if (!file.Tensors.Keys.Any(n => n.StartsWith(stem, StringComparison.Ordinal)))
             {
-                throw new CheckpointException($"Adapter weights {file.FilePath} lack tensor '{name}': every adapted module needs lora_A and lora_B for each task in config.json task_names ({string.Join(", ", config.TaskNames)}).");
+                continue;
             }
 
-            file.Get(name, shape);
+            adapted.Add(module);
+            foreach (var task in config.TaskNames)
+            {
+                foreach (var (matrix, shape) in new[] { ("lora_A", new[] { rank, inDim }), ("lora_B", new[] { outDim, rank }) })
+                {
+                    string name = AdapterName(module, matrix, task);
+                    if (!file.Tensors.ContainsKey(name))
+                    {
+                        throw new CheckpointException($"Adapter weights {file.FilePath} lack tensor '{name}': every adapted module needs lora_A and lora_B for each task in config.json task_names ({string.Join(", ", config.TaskNames)}).");
+                    }
+
+                    file.Get(name, shape);
+                    known.Add(name);
+                }
+            }
         }
 
-        var known = expected.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var name in file.Tensors.Keys)
         {
             if (!known.Contains(name))
@@ -272,9 +295,16 @@ public sealed class JinaV4Weights : IDisposable
                 throw new CheckpointException($"Adapter weights {file.FilePath} have unexpected tensor '{name}' (a task not in config.json task_names [{string.Join(", ", config.TaskNames)}], or a module jina-embeddings-v4 does not adapt).");
             }
         }
+
+        if (adapted.Count == 0)
+        {
+            throw new CheckpointException($"Adapter weights {file.FilePath} hold no LoRA tensors.");
+        }
+
+        return adapted;
     }
 
-    private static JinaV4Weights LoadLanguageModel(ShardedCheckpoint checkpoint, SafetensorsFile adapterFile, JinaV4Config config, PeftAdapterConfig adapterConfig)
+    private static JinaV4Weights LoadLanguageModel(ShardedCheckpoint checkpoint, SafetensorsFile adapterFile, HashSet<string> adapted, JinaV4Config config, PeftAdapterConfig adapterConfig)
     {
         long resident = 0;
         var scratch = new ReadScratch();
@@ -288,7 +318,8 @@ public sealed class JinaV4Weights : IDisposable
 
         LoraLinear Linear(string module, bool hasBias)
         {
-            var linear = LoadLinear(checkpoint, adapterFile, module, hasBias, config.TaskNames, adapterConfig.Rank, scratch);
+            var tasks = adapted.Contains(module) ? config.TaskNames : [];
+            var linear = LoadLinear(checkpoint, adapterFile, module, hasBias, tasks, adapterConfig.Rank, scratch);
             resident += linear.ResidentBytes;
             return linear;
         }

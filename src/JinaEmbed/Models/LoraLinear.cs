@@ -68,7 +68,8 @@ internal sealed class LoraLinear
         foreach (var (start, count, adapter) in runs)
         {
             int first = Math.Max(start, firstToken), end = Math.Min(start + count, firstToken + rows);
-            if (adapter < 0 || first >= end)
+            // adapter ≥ Tasks: a module the adapter file leaves unadapted (Tasks = 0) has no delta.
+            if (adapter < 0 || adapter >= Tasks || first >= end)
             {
                 continue;
             }

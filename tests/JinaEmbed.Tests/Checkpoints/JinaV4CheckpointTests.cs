@@ -208,6 +208,46 @@ public sealed class JinaV4CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void AdapterFileMayAdaptFewerModulesWhichThenHaveNoDelta()
+    {
+        // Spec §3.6: the adapted modules are those with tensors in the file. Omitting the o/gate/up/down and projector
+        // LoRA must equal keeping them with lora_B = 0.
+        var ids = new[] { 7, 70, 700, 1700, 11, 3 };
+        var adapterTensors = new List<(string Name, int[] Shape, float[] Values)>();
+        using (var file = SafetensorsFile.Open(Path.Combine(_source, "adapters", JinaV4Weights.AdapterModelFile)))
+        {
+            foreach (var (name, tensor) in file.Tensors)
+            {
+                adapterTensors.Add((name, tensor.Shape, file.ReadFloat32(tensor)));
+            }
+        }
+
+        static bool Kept(string name) => name.Contains("q_proj", StringComparison.Ordinal) || name.Contains("v_proj", StringComparison.Ordinal) || name.Contains("k_proj", StringComparison.Ordinal);
+        string adapterPath = Path.Combine(_dir, "adapters", JinaV4Weights.AdapterModelFile);
+        File.Delete(adapterPath);
+        WriteF32(adapterPath, [.. adapterTensors.Select(t => Kept(t.Name) || t.Name.Contains("lora_A", StringComparison.Ordinal) ? t : (t.Name, t.Shape, new float[t.Values.Length]))]);
+        float[] zeroB, multiZeroB;
+        using (var embedder = Embedder.Load(_dir))
+        {
+            var r = embedder.Embed(new EmbeddingRequest([EmbeddingInput.FromTokenIds(ids)], new EmbedOptions { Task = "code.query", Output = EmbeddingOutput.Both }));
+            (zeroB, multiZeroB) = (r.Embeddings[0], r.MultiVectors![0].Values);
+        }
+
+        WriteF32(adapterPath, [.. adapterTensors.Where(t => Kept(t.Name))]);
+        using (var embedder = Embedder.Load(_dir))
+        {
+            var r = embedder.Embed(new EmbeddingRequest([EmbeddingInput.FromTokenIds(ids)], new EmbedOptions { Task = "code.query", Output = EmbeddingOutput.Both }));
+            Parity.Within(r.Embeddings[0], zeroB, 1e-6, "fewer adapted modules vs zero lora_B (single)");
+            Parity.Within(r.MultiVectors![0].Values, multiZeroB, 1e-6, "fewer adapted modules vs zero lora_B (multi)");
+        }
+
+        // A module with lora_A but without one task's lora_B is still an error naming the tensor.
+        WriteF32(adapterPath, [.. adapterTensors.Where(t => Kept(t.Name) && !t.Name.EndsWith("k_proj.lora_B.code.weight", StringComparison.Ordinal))]);
+        var e = Assert.Throws<CheckpointException>(() => JinaV4Model.Load(_dir));
+        Assert.Contains("k_proj.lora_B.code.weight", e.Message);
+    }
+
+    [Fact]
     public void SingleF32FileUnderEitherSpellingLoadsLikeTheShards()
     {
         // A single-file F32 checkpoint (no index) with an extra lm_head loads and gives the BF16 shards' outputs; an

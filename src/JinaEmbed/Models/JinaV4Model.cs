@@ -17,6 +17,7 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
 
     private readonly JinaV4Weights _weights;
     private readonly float[] _inverseFrequencies;
+    private readonly int[] _mropeSections;
     private Buffers? _spare;
 
     /// <summary>Wraps loaded weights; <paramref name="context"/> decides the threads the kernels use.</summary>
@@ -25,6 +26,7 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
         _weights = weights ?? throw new ArgumentNullException(nameof(weights));
         Context = context ?? new ComputeContext();
         _inverseFrequencies = RotaryTables.InverseFrequencies(Config.HeadDimension, Config.RopeTheta);
+        _mropeSections = [.. Config.MropeSection];
     }
 
     /// <summary>The configuration.</summary>
@@ -92,7 +94,7 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
         try
         {
             s.Ensure(n, d, kvWidth, c.IntermediateSize, hd);
-            RotaryTables.MultimodalAngles(positions, n, [.. c.MropeSection], _inverseFrequencies, s.Cos, s.Sin);
+            RotaryTables.MultimodalAngles(positions, n, _mropeSections, _inverseFrequencies, s.Cos, s.Sin);
 
             var layers = _weights.Layers;
             for (int l = 0; l < layers.Length; l++)

@@ -85,7 +85,7 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
 
             if (!plain)
             {
-                UnicodeNormalization.Apply(text, spare, NormalizationForm.FormD);
+                AlignedNormalization.Apply(text, spare, NormalizationForm.FormD);
                 Swap(ref text, ref spare);
                 spare.Clear(text.Origin);
                 for (var i = 0; i < text.Length; i++)

@@ -8,4 +8,7 @@ public sealed record EmbedderOptions
 
     /// <summary>Token budget of one forward pass: larger batches amortise weight traffic but hold more activation memory.</summary>
     public int MaxBatchTokens { get; init; } = 16384;
+
+    /// <summary>Largest decoded image (width × height) accepted, checked from the header before decoding (20 megapixels).</summary>
+    public long MaxImagePixels { get; init; } = Images.ImageDecoder.DefaultMaxPixels;
 }

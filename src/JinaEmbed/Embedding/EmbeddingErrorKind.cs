@@ -17,4 +17,10 @@ public enum EmbeddingErrorKind
     QueueFull,
     /// <summary>The embedder is shutting down or not ready.</summary>
     Unavailable,
+    /// <summary>An image cannot be decoded (unknown or corrupt format, bad base64), or its aspect ratio is above 200.</summary>
+    InvalidImage,
+    /// <summary>An image's decoded size is above the pixel limit.</summary>
+    ImageTooLarge,
+    /// <summary>An image item sent to a model without a vision tower.</summary>
+    UnsupportedModality,
 }

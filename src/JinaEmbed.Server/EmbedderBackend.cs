@@ -1,6 +1,7 @@
 // The served model backed by the library's Embedder: the real backend of the server.
 using JinaEmbed.Embedding;
 using JinaEmbed.Embedding.Scheduling;
+using JinaEmbed.Images;
 using JinaEmbed.Tokenization;
 
 namespace JinaEmbed.Server;
@@ -12,10 +13,11 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
     private readonly ModelFolderInfo folder;
     private readonly Tokenizer? tokenizerOrNull;
 
-    public EmbedderBackend(Embedder embedder, ModelFolderInfo folder, ServerOptions options)
+    public EmbedderBackend(Embedder embedder, ModelFolderInfo folder, ServerOptions options, ImageResizeInfo? imageResize = null)
     {
         this.embedder = embedder;
         this.folder = folder;
+        ImageResize = imageResize;
         tokenizerOrNull = TokenizerOf(embedder);
         Scheduler = embedder.StartScheduler(ToSchedulerOptions(options), new LateChunkingOptions { Overlap = options.LateChunkingOverlap });
         var info = embedder.Info;
@@ -46,6 +48,8 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
 
     public IReadOnlyList<string> Modalities => embedder.Info.Modalities;
 
+    public ImageResizeInfo? ImageResize { get; }
+
     public string WeightType => embedder.Info.WeightDataType;
 
     public int Threads => embedder.Threads;
@@ -60,6 +64,20 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
         QueueCapacity = options.QueueCapacity,
         MaxRequestTokens = options.MaxTokensPerRequest,
     };
+
+    /// <summary>The resize bounds of an image model's folder (its preprocessor_config.json, else Jina's defaults); null for text-only models.</summary>
+    public static ImageResizeInfo? ReadImageResize(string modelDirectory, ModelInfo info)
+    {
+        if (!info.Modalities.Contains(RequestMapping.ImageModality))
+        {
+            return null;
+        }
+
+        var path = Path.Combine(modelDirectory, "preprocessor_config.json");
+        var config = File.Exists(path) ? ImagePreprocessorConfig.Load(path) : ImagePreprocessorConfig.Default;
+        long merged = (long)config.PatchSize * config.MergeSize * config.PatchSize * config.MergeSize;
+        return new ImageResizeInfo(config.MinPixels, config.MaxPixels, (int)(config.MaxPixels / merged));
+    }
 
     public Task<EmbeddingResult> EmbedAsync(EmbeddingRequest request, CancellationToken cancellationToken) => embedder.EmbedAsync(request, cancellationToken);
 

@@ -52,8 +52,16 @@ public sealed class EmbeddingServer : IAsyncDisposable
             () =>
             {
                 var directory = ModelSource.ResolveAsync(model, HubOptions.FromEnvironment()).GetAwaiter().GetResult();
-                var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = options.MaxBatchTokens });
-                return new EmbedderBackend(embedder, ModelFolderInfo.FromPath(directory), options);
+                var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = options.MaxBatchTokens, MaxImagePixels = options.MaxImagePixels });
+                try
+                {
+                    return new EmbedderBackend(embedder, ModelFolderInfo.FromPath(directory), options, EmbedderBackend.ReadImageResize(directory, embedder.Info));
+                }
+                catch
+                {
+                    embedder.Dispose();
+                    throw;
+                }
             },
             cancellationToken);
     }
@@ -80,7 +88,8 @@ public sealed class EmbeddingServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
 
-            // The body limit is enforced while reading, so the answer can be the contract's 413 body.
+            // The body limit (MaxRequestBodyBytes, 16 MiB) is enforced while reading, so the answer can be the contract's
+            // 413 body; Kestrel's own limit (30,000,000 bytes by default) is off so that it never cuts in first.
             kestrel.Limits.MaxRequestBodySize = null;
         });
         builder.WebHost.UseUrls($"http://{FormatHost(options.Host)}:{options.Port}");

@@ -5,6 +5,12 @@ using JinaEmbed.Tokenization;
 
 namespace JinaEmbed.Server;
 
+/// <summary>The resize bounds of a model's image preprocessing (jina-embeddings-v4 spec §7.2).</summary>
+/// <param name="MinPixels">Smallest resized height × width.</param>
+/// <param name="MaxPixels">Largest resized height × width.</param>
+/// <param name="MaxImageTokens">Most image tokens one image becomes (MaxPixels over the merged patch area, 28 × 28).</param>
+internal sealed record ImageResizeInfo(long MinPixels, long MaxPixels, int MaxImageTokens);
+
 /// <summary>A served model. <see cref="EmbedderBackend"/> wraps the library's Embedder; tests add a toy one.</summary>
 internal interface IEmbeddingBackend : IDisposable
 {
@@ -35,8 +41,11 @@ internal interface IEmbeddingBackend : IDisposable
     /// <summary>Width of one per-token vector, or null when the model has no multi-vector head.</summary>
     int? MultiVectorDimensions { get; }
 
-    /// <summary>Input kinds the model embeds (<c>text</c>, later <c>image</c>).</summary>
+    /// <summary>Input kinds the model embeds (<c>text</c>; jina-embeddings-v4 also <c>image</c>).</summary>
     IReadOnlyList<string> Modalities { get; }
+
+    /// <summary>How images are resized (from preprocessor_config.json), or null for a model without images.</summary>
+    ImageResizeInfo? ImageResize { get; }
 
     /// <summary>Storage type of the weights as loaded (for /info).</summary>
     string WeightType { get; }

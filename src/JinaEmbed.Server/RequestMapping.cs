@@ -13,6 +13,9 @@ internal static class RequestMapping
     /// <summary>The task name that selects the base model without adapter or prompt.</summary>
     public const string NoTask = "none";
 
+    /// <summary>The modality name of models that embed images (<see cref="IEmbeddingBackend.Modalities"/>).</summary>
+    public const string ImageModality = "image";
+
     /// <summary>Parses a JSON body into <typeparamref name="T"/>; malformed JSON, wrong types, invalid UTF-8 are 400.</summary>
     public static T Parse<T>(ReadOnlySpan<byte> body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
         where T : class
@@ -63,21 +66,26 @@ internal static class RequestMapping
 
         var task = ResolveTask(wire.Task, backend, options);
         bool lateChunking = wire.LateChunking ?? false;
-        var items = ReadInput(wire.Input, backend.VocabularySize, options.MaxItemsPerRequest, out int? firstImage);
-        if (firstImage is { } image)
+        bool images = backend.Modalities.Contains(ImageModality);
+        var items = ReadInput(wire.Input, backend.VocabularySize, options.MaxItemsPerRequest, images, out var imageItems);
+        if (imageItems.Count > 0)
         {
+            int first = imageItems[0].Index;
+
             // An image can never be late-chunked, whatever the model: the more specific error comes first.
             if (lateChunking)
             {
-                throw ApiException.BadRequest($"input[{image}] is an image; late_chunking takes text items only", "input", "late_chunking_image");
+                throw ApiException.BadRequest($"input[{first}] is an image; late_chunking takes text items only (send the images in a request without late_chunking)", "input", "late_chunking_image");
             }
 
-            // No served model takes images yet (v4's vision path is not built); one message for all of them.
-            var modalities = string.Join(", ", backend.Modalities);
-            throw ApiException.BadRequest($"input[{image}] is an image; image input is not available for the model '{backend.ModelName}' on this server (it takes: {modalities})", "input", "unsupported_modality");
+            if (!images)
+            {
+                var modalities = string.Join(", ", backend.Modalities);
+                throw ApiException.BadRequest($"input[{first}] is an image; the model '{backend.ModelName}' embeds {modalities} only (images need jina-embeddings-v4)", "input", "unsupported_modality");
+            }
         }
 
-        if (lateChunking && items.Any(i => i.TokenIds != null))
+        if (lateChunking && items.Any(i => i?.TokenIds != null))
         {
             throw ApiException.BadRequest("token-id inputs cannot be combined with late_chunking", "input", "late_chunking_token_ids");
         }
@@ -113,7 +121,7 @@ internal static class RequestMapping
             LateChunking = lateChunking,
             Output = multiVector ? EmbeddingOutput.MultiVector : EmbeddingOutput.SingleVector,
         };
-        return new MappedEmbeddingsRequest(new EmbeddingRequest(items, embedOptions), formats, asObject, multiVector);
+        return new MappedEmbeddingsRequest(items, imageItems, embedOptions, formats, asObject, multiVector);
     }
 
     /// <summary>Request task (or the server default) → library task name; null means the base model.</summary>
@@ -143,18 +151,21 @@ internal static class RequestMapping
     }
 
     /// <summary>
-    /// Reads <c>input</c>: a string, strings, <c>{"text"}</c> objects, token ids, or arrays of token ids.
-    /// <c>{"image"}</c> items are recognised (so the caller can refuse them with the right code) but not returned.
+    /// Reads <c>input</c>: a string, strings, <c>{"text"}</c> / <c>{"image"}</c> objects, token ids, or arrays of token
+    /// ids; with <paramref name="singleObject"/> (models that take images) also one bare item object. Image items come
+    /// back in <paramref name="images"/>, with a null in their place in the returned list.
     /// </summary>
-    public static List<EmbeddingInput> ReadInput(JsonElement input, int vocabularySize, int maxItems, out int? firstImage)
+    public static List<EmbeddingInput?> ReadInput(JsonElement input, int vocabularySize, int maxItems, bool singleObject, out List<ImageItem> images)
     {
-        firstImage = null;
+        images = [];
         switch (input.ValueKind)
         {
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 throw ApiException.BadRequest("input is required", "input", "missing_input");
             case JsonValueKind.String:
                 return [EmbeddingInput.FromText(ReadText(input, "input"))];
+            case JsonValueKind.Object when singleObject:
+                return [ReadObject(input, "input", 0, images)];
             case JsonValueKind.Array:
                 break;
             default:
@@ -175,10 +186,10 @@ internal static class RequestMapping
 
         if (count > maxItems)
         {
-            throw ApiException.TooLarge($"input has {count} items; the limit is {maxItems}", "input", "too_many_items");
+            throw ApiException.TooLarge($"input has {count} items; the limit is {maxItems} (send fewer, or raise it with {SettingNames.Describe(nameof(ServerOptions.MaxItemsPerRequest))})", "input", "too_many_items");
         }
 
-        var items = new List<EmbeddingInput>(count);
+        var items = new List<EmbeddingInput?>(count);
         int index = 0;
         foreach (var element in input.EnumerateArray())
         {
@@ -189,24 +200,13 @@ internal static class RequestMapping
                     items.Add(EmbeddingInput.FromText(ReadText(element, where)));
                     break;
                 case JsonValueKind.Object:
-                    if (!element.TryGetProperty("text", out var text) && element.TryGetProperty("image", out var image) && image.ValueKind == JsonValueKind.String)
-                    {
-                        firstImage ??= index;
-                        break;
-                    }
-
-                    if (text.ValueKind != JsonValueKind.String)
-                    {
-                        throw ApiException.BadRequest($"{where} must have a string \"text\" or \"image\" field", "input", "invalid_type");
-                    }
-
-                    items.Add(EmbeddingInput.FromText(ReadText(text, where)));
+                    items.Add(ReadObject(element, where, index, images));
                     break;
                 case JsonValueKind.Array:
                     items.Add(EmbeddingInput.FromTokenIds(ReadTokenIds(element, where, vocabularySize)));
                     break;
                 default:
-                    throw ApiException.BadRequest($"{where} must be a string, a {{\"text\": ...}} object or an array of token ids", "input", "invalid_type");
+                    throw ApiException.BadRequest($"{where} must be a string, a {{\"text\": ...}} or {{\"image\": ...}} object or an array of token ids", "input", "invalid_type");
             }
 
             index++;
@@ -305,6 +305,35 @@ internal static class RequestMapping
         "ubinary" => EmbeddingFormat.Ubinary,
         _ => throw ApiException.BadRequest($"unknown embedding type '{name}'; use float, base64, binary or ubinary", param, "invalid_embedding_type"),
     };
+
+    /// <summary>A <c>{"text": string}</c> item, or a <c>{"image": string}</c> one (recorded in <paramref name="images"/>, null returned).</summary>
+    private static EmbeddingInput? ReadObject(JsonElement element, string where, int index, List<ImageItem> images)
+    {
+        bool hasText = element.TryGetProperty("text", out var text);
+        bool hasImage = element.TryGetProperty("image", out var image);
+        if (hasText && hasImage)
+        {
+            throw ApiException.BadRequest($"{where} has both \"text\" and \"image\"; send one per item", "input", "invalid_type");
+        }
+
+        if (hasImage)
+        {
+            if (image.ValueKind != JsonValueKind.String)
+            {
+                throw ApiException.BadRequest($"{where}: \"image\" must be a string (base64, a data: URI or an http(s) URL)", "input", "invalid_type");
+            }
+
+            images.Add(new ImageItem(index, image.GetString()!));
+            return null;
+        }
+
+        if (text.ValueKind != JsonValueKind.String)
+        {
+            throw ApiException.BadRequest($"{where} must have a string \"text\" or \"image\" field", "input", "invalid_type");
+        }
+
+        return EmbeddingInput.FromText(ReadText(text, where));
+    }
 
     private static int[] ReadTokenIds(JsonElement array, string where, int vocabularySize)
     {

@@ -59,6 +59,33 @@ public sealed class ServerOptions
     /// </summary>
     public int LateChunkingOverlap { get; set; } = 512;
 
+    /// <summary>
+    /// Largest decoded image (width × height) an image item may have, read from its header before anything is decoded
+    /// (decompression bombs). Higher admits bigger scans and photos; every pixel costs 3 bytes while it is resized.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = JinaEmbed.Images.ImageDecoder.DefaultMaxPixels;
+
+    /// <summary>
+    /// Fetch <c>http(s)</c> image URLs (off: only base64 and data URIs). On, the server makes requests on a client's
+    /// behalf (SSRF): only hosts of <see cref="ImageUrlHosts"/> are contacted, redirects included.
+    /// </summary>
+    public bool AllowImageUrls { get; set; }
+
+    /// <summary>
+    /// Hosts image URLs may name: exact names (<c>images.example.com</c>) or <c>*.example.com</c> (any name under it, not
+    /// the bare domain); an entry may hold several separated by commas. Empty: every URL is refused.
+    /// </summary>
+    public List<string> ImageUrlHosts { get; set; } = [];
+
+    /// <summary>Largest image download in bytes (20 MiB); reading stops past it (413). Higher admits bigger files and holds more memory per request.</summary>
+    public long ImageUrlMaxBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Seconds one image download may take, redirects and body included (10). Longer tolerates slow hosts and keeps the request (and its client) waiting.</summary>
+    public double ImageUrlTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Redirects followed per image URL (3), each target checked against <see cref="ImageUrlHosts"/>.</summary>
+    public int ImageUrlMaxRedirects { get; set; } = 3;
+
     /// <summary>Seconds a 429 or 503 asks the client to wait (Retry-After).</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
@@ -97,6 +124,20 @@ public sealed class ServerOptions
         {
             throw new ArgumentException($"LateChunkingOverlap must not be negative (got {LateChunkingOverlap}).", nameof(LateChunkingOverlap));
         }
+
+        Positive(MaxImagePixels, nameof(MaxImagePixels));
+        Positive(ImageUrlMaxBytes, nameof(ImageUrlMaxBytes));
+        if (!(ImageUrlTimeoutSeconds > 0) || double.IsInfinity(ImageUrlTimeoutSeconds))
+        {
+            throw new ArgumentException($"ImageUrlTimeoutSeconds must be a positive number of seconds (got {ImageUrlTimeoutSeconds}).", nameof(ImageUrlTimeoutSeconds));
+        }
+
+        if (ImageUrlMaxRedirects < 0)
+        {
+            throw new ArgumentException($"ImageUrlMaxRedirects must not be negative (got {ImageUrlMaxRedirects}).", nameof(ImageUrlMaxRedirects));
+        }
+
+        _ = ImageHostList.Parse(ImageUrlHosts); // throws on a malformed entry
 
         if (string.IsNullOrWhiteSpace(Host))
         {

@@ -15,6 +15,7 @@ internal sealed class ServerRuntime : IDisposable
     {
         Options = options;
         Logger = logger;
+        ImageFetcher = new ImageFetcher(options);
     }
 
     public ServerOptions Options { get; }
@@ -22,6 +23,9 @@ internal sealed class ServerRuntime : IDisposable
     public ILogger Logger { get; }
 
     public ServerMetrics Metrics { get; } = new();
+
+    /// <summary>Downloads image URLs under the configured policy (off unless AllowImageUrls).</summary>
+    public ImageFetcher ImageFetcher { get; }
 
     public ServerState State => state;
 
@@ -83,7 +87,11 @@ internal sealed class ServerRuntime : IDisposable
         ready.TrySetCanceled();
     }
 
-    public void Dispose() => backend?.Dispose();
+    public void Dispose()
+    {
+        backend?.Dispose();
+        ImageFetcher.Dispose();
+    }
 
     private static async Task WarmUpAsync(IEmbeddingBackend loaded)
     {

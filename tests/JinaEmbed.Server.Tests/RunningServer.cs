@@ -30,11 +30,11 @@ internal sealed class RunningServer : IAsyncDisposable
     }
 
     /// <summary>A server over the toy backend.</summary>
-    public static async Task<RunningServer> StartToyAsync(Action<ServerOptions>? configure = null, ToyEncoderModel? model = null, bool waitReady = true)
+    public static async Task<RunningServer> StartToyAsync(Action<ServerOptions>? configure = null, ToyEncoderModel? model = null, bool waitReady = true, bool images = false)
     {
         var options = TestOptions(configure);
         ToyBackend? toy = null;
-        var server = await EmbeddingServer.StartAsync(options, () => toy = new ToyBackend(options, model));
+        var server = await EmbeddingServer.StartAsync(options, () => toy = new ToyBackend(options, model) { ImageResize = images ? new ImageResizeInfo(3136, 602112, 768) : null });
         var running = new RunningServer(server, options);
         if (waitReady)
         {

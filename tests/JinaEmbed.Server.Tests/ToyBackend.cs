@@ -56,7 +56,10 @@ internal sealed class ToyBackend : IEmbeddingBackend
 
     public int? MultiVectorDimensions => null;
 
-    public IReadOnlyList<string> Modalities => ["text"];
+    public IReadOnlyList<string> Modalities => ImageResize is null ? ["text"] : ["text", "image"];
+
+    /// <summary>Null (text only) unless the toy is built to take images.</summary>
+    public ImageResizeInfo? ImageResize { get; init; }
 
     public string WeightType => "F32";
 
@@ -133,6 +136,24 @@ internal sealed class ToyBackend : IEmbeddingBackend
     /// <summary>Prompt + toy tokens, or validated ids; over the context: refused, or cut keeping the last token.</summary>
     internal PreparedSequence Prepare(EmbeddingInput item, int index, EmbeddingTask task, bool truncate)
     {
+        if (item.IsImage)
+        {
+            // The toy "sees" an image as four tokens from its bytes: equal bytes, equal vectors.
+            var bytes = item.ImageBytes ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidImage, $"input[{index}]: the toy takes encoded images only", "input");
+            if (bytes.Length == 0 || ImageResize is null)
+            {
+                throw new EmbeddingException(ImageResize is null ? EmbeddingErrorKind.UnsupportedModality : EmbeddingErrorKind.InvalidImage, $"input[{index}] is not an image the toy takes", "input");
+            }
+
+            uint hash = 2166136261;
+            foreach (byte b in bytes)
+            {
+                hash = (hash ^ b) * 16777619;
+            }
+
+            return new PreparedSequence([0, 4 + (bytes.Length % (Vocabulary - 4)), 4 + (int)(hash % (Vocabulary - 4)), 2], task.Adapter);
+        }
+
         var ids = item.TokenIds ?? Encode(task.Prompt + item.Text, true).Ids;
         if (ids.Length == 0 || ids.Any(id => id < 0 || id >= Vocabulary))
         {

@@ -22,16 +22,29 @@ internal static class ServeCommand
         var maxBatchTokens = new Option<int?>("--max-batch-tokens") { Description = "Token budget of one forward pass (default 16384)." };
         var queueCapacity = new Option<int?>("--queue-capacity") { Description = "Queued sequences before 429 (default 4096)." };
         var modelName = new Option<string?>("--served-model-name") { Description = "Name reported to clients (default: the model folder's name)." };
+        var images = new ImageFlags();
 
         var command = new Command("serve", "Run the HTTP server (Jina and OpenAI /v1/embeddings).")
         {
             model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName,
         };
+        images.AddTo(command);
         var hub = new ModelOptions();
         hub.AddHubOptionsTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = ToOptions(parse, model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName);
+            ServerOptions options;
+            try
+            {
+                options = ToOptions(parse, model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName, images);
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+
             if (string.IsNullOrEmpty(options.Model))
             {
                 options.Model = ModelSource.DefaultModel;
@@ -73,10 +86,10 @@ internal static class ServeCommand
     }
 
     /// <summary>Flags over appsettings.json and JINAEMBED_* (a flag left out keeps the configured value).</summary>
-    internal static ServerOptions ToOptions(ParseResult parse, Option<string?> model, Option<string?> host, Option<int?> port, Option<string?> apiKey, Option<int?> threads, Option<string?> defaultTask, Option<int?> maxBatchTokens, Option<int?> queueCapacity, Option<string?> modelName)
+    internal static ServerOptions ToOptions(ParseResult parse, Option<string?> model, Option<string?> host, Option<int?> port, Option<string?> apiKey, Option<int?> threads, Option<string?> defaultTask, Option<int?> maxBatchTokens, Option<int?> queueCapacity, Option<string?> modelName, ImageFlags images)
     {
         static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
-        return ServerConfiguration.Load(overrides: new Dictionary<string, string?>
+        var options = ServerConfiguration.Load(overrides: new Dictionary<string, string?>
         {
             [nameof(ServerOptions.Model)] = parse.GetValue(model),
             [nameof(ServerOptions.Host)] = parse.GetValue(host),
@@ -88,5 +101,66 @@ internal static class ServeCommand
             [nameof(ServerOptions.QueueCapacity)] = Text(parse.GetValue(queueCapacity)),
             [nameof(ServerOptions.ModelName)] = parse.GetValue(modelName),
         });
+        images.Apply(parse, options);
+        return options;
+    }
+
+    /// <summary>The image and request-size flags (jina-embeddings-v4 images; api.md "Server settings (v4)").</summary>
+    internal sealed class ImageFlags
+    {
+        private readonly Option<long?> maxImagePixels = new("--max-image-pixels") { Description = "Largest decoded image, width × height, read from its header before decoding (default 20000000); above: 413 image_too_large." };
+        private readonly Option<bool?> allowImageUrls = new("--allow-image-urls") { Description = "Fetch http(s) image URLs from the hosts of --image-url-hosts (default off: base64 and data URIs only)." };
+        private readonly Option<string[]> imageUrlHosts = new("--image-url-hosts") { Description = "Hosts image URLs may name, and redirects lead to: exact names or *.domain; comma-separated or repeated.", AllowMultipleArgumentsPerToken = true };
+        private readonly Option<long?> imageUrlMaxBytes = new("--image-url-max-bytes") { Description = "Largest image download in bytes (default 20971520 = 20 MiB); above: 413 image_too_large." };
+        private readonly Option<double?> imageUrlTimeout = new("--image-url-timeout") { Description = "Seconds one image download may take, redirects included (default 10); then 400 image_fetch_failed." };
+        private readonly Option<int?> imageUrlMaxRedirects = new("--image-url-max-redirects") { Description = "Redirects followed per image URL, each re-checked against the hosts (default 3)." };
+        private readonly Option<long?> maxRequestBodyBytes = new("--max-request-body-bytes") { Description = "Largest request body in bytes (default 16777216 = 16 MiB; a base64 image takes 4/3 of its file size); above: 413." };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in (Option[])[maxImagePixels, allowImageUrls, imageUrlHosts, imageUrlMaxBytes, imageUrlTimeout, imageUrlMaxRedirects, maxRequestBodyBytes])
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        /// <summary>Flags given win over the configuration; the host list of the flag replaces the configured one.</summary>
+        public void Apply(ParseResult parse, ServerOptions options)
+        {
+            if (parse.GetValue(maxImagePixels) is { } pixels)
+            {
+                options.MaxImagePixels = pixels;
+            }
+
+            if (parse.GetValue(allowImageUrls) is { } allow)
+            {
+                options.AllowImageUrls = allow;
+            }
+
+            if (parse.GetValue(imageUrlHosts) is { Length: > 0 } hosts)
+            {
+                options.ImageUrlHosts = [.. hosts];
+            }
+
+            if (parse.GetValue(imageUrlMaxBytes) is { } bytes)
+            {
+                options.ImageUrlMaxBytes = bytes;
+            }
+
+            if (parse.GetValue(imageUrlTimeout) is { } seconds)
+            {
+                options.ImageUrlTimeoutSeconds = seconds;
+            }
+
+            if (parse.GetValue(imageUrlMaxRedirects) is { } redirects)
+            {
+                options.ImageUrlMaxRedirects = redirects;
+            }
+
+            if (parse.GetValue(maxRequestBodyBytes) is { } body)
+            {
+                options.MaxRequestBodyBytes = body;
+            }
+        }
     }
 }

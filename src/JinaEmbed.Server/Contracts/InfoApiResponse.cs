@@ -19,4 +19,5 @@ internal sealed record InfoApiResponse(
     [property: JsonPropertyName("weight_dtype")] string WeightDtype,
     [property: JsonPropertyName("threads")] int Threads,
     [property: JsonPropertyName("limits")] InfoApiLimits Limits,
+    [property: JsonPropertyName("image")] InfoApiImage? Image,
     [property: JsonPropertyName("version")] string Version);

@@ -27,11 +27,14 @@ internal static class EmbeddingsEndpoints
         var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
         var wire = RequestMapping.Parse(body, ServerJsonContext.Default.EmbeddingsApiRequest);
         var mapped = RequestMapping.Map(wire, backend, options, runtime.ModelNames);
+        var request = mapped.Images.Count == 0
+            ? mapped.TextRequest
+            : await ImageSources.BuildRequestAsync(mapped, runtime.ImageFetcher, context.RequestAborted);
 
         EmbeddingResult result;
         try
         {
-            result = await backend.EmbedAsync(mapped.Request, context.RequestAborted);
+            result = await backend.EmbedAsync(request, context.RequestAborted);
         }
         catch (EmbeddingException error)
         {
@@ -60,6 +63,13 @@ internal static class EmbeddingsEndpoints
         EmbeddingErrorKind.TooLarge => new ApiException(413, error.Message, error.Param ?? "input", "request_too_large"),
         EmbeddingErrorKind.QueueFull => new ApiException(429, error.Message, null, "queue_full", "rate_limit_error"),
         EmbeddingErrorKind.Unavailable => new ApiException(503, error.Message, null, "shutting_down", "server_error"),
+        EmbeddingErrorKind.InvalidImage => new ApiException(400, error.Message, error.Param ?? "input", "invalid_image"),
+        EmbeddingErrorKind.ImageTooLarge => new ApiException(
+            413,
+            $"{error.Message.TrimEnd('.')} (this server's limit is set by {SettingNames.Describe(nameof(ServerOptions.MaxImagePixels))})",
+            error.Param ?? "input",
+            "image_too_large"),
+        EmbeddingErrorKind.UnsupportedModality => new ApiException(400, error.Message, error.Param ?? "input", "unsupported_modality"),
         _ => new ApiException(400, error.Message, error.Param ?? "input", "invalid_input"),
     };
 

@@ -53,6 +53,18 @@ internal static class HealthEndpoints
             backend.WeightType,
             backend.Threads,
             new InfoApiLimits(options.MaxItemsPerRequest, options.MaxTokensPerRequest, options.MaxRequestBodyBytes, options.QueueCapacity, options.MaxBatchTokens, options.MaxBatchSequences),
+            backend.ImageResize is { } resize
+                ? new InfoApiImage(
+                    resize.MinPixels,
+                    resize.MaxPixels,
+                    resize.MaxImageTokens,
+                    options.MaxImagePixels,
+                    runtime.ImageFetcher.Enabled,
+                    runtime.ImageFetcher.AllowedHosts,
+                    options.ImageUrlMaxBytes,
+                    options.ImageUrlTimeoutSeconds,
+                    options.ImageUrlMaxRedirects)
+                : null,
             typeof(HealthEndpoints).Assembly.GetName().Version?.ToString() ?? "0.0.0");
         return Results.Json(info, ServerJsonContext.Default.InfoApiResponse);
     }

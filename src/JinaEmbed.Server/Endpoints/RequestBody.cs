@@ -30,5 +30,8 @@ internal static class RequestBody
     }
 
     private static ApiException TooLarge(long size, long limit) =>
-        ApiException.TooLarge($"the body has at least {size} bytes; the limit is {limit}", null, "request_too_large");
+        ApiException.TooLarge(
+            $"the body has at least {size} bytes; the limit is {limit} (send less per request, or raise it with {SettingNames.Describe(nameof(ServerOptions.MaxRequestBodyBytes))})",
+            null,
+            "request_too_large");
 }

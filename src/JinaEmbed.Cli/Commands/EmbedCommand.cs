@@ -1,4 +1,4 @@
-// `jinaembed embed`: texts (lines, JSONL, a CSV column; a file or stdin) → vectors (JSONL, .npy or CSV; a file or
+// `jinaembed embed`: texts (lines, JSONL, a CSV column; a file or stdin) or images (--images, JSONL "image") → vectors (JSONL, .npy or CSV; a file or
 // stdout), in input order, through the library's Embedder and its batch scheduler (issues #3 and #7). With
 // --multivector (jina-embeddings-v4) each text gives one vector per token: JSONL "embeddings", or .npy + offsets .npy.
 using System.CommandLine;
@@ -15,11 +15,11 @@ internal static class EmbedCommand
 {
     public static Command Create()
     {
-        var command = new Command("embed", "Embed texts (lines, JSONL or a CSV column) into vectors (JSONL, .npy or CSV), in input order.");
+        var command = new Command("embed", "Embed texts (lines, JSONL or a CSV column) or images (--images, JSONL \"image\") into vectors (JSONL, .npy or CSV), in input order.");
         var model = new ModelOptions();
         model.AddTo(command);
         var input = new Option<string?>("--input", "-i") { Description = "Input file (default: stdin)", HelpName = "file" };
-        var inputFormat = new Option<InputFormat?>("--input-format") { Description = "text (one per line), jsonl (a string, {\"text\": ...} or {\"input_ids\": [...]} per line) or csv (default: from the file extension, else text)" };
+        var inputFormat = new Option<InputFormat?>("--input-format") { Description = "text (one per line), jsonl (a string, {\"text\": ...}, {\"image\": path relative to the file, base64 or data URI} or {\"input_ids\": [...]} per line) or csv (default: from the file extension, else text)" };
         var field = new Option<string>("--field") { Description = "JSONL: the field holding the text", DefaultValueFactory = _ => "text" };
         var column = new Option<string>("--column") { Description = "CSV: the column holding the text (header name or 0-based number)", DefaultValueFactory = _ => "text" };
         var output = new Option<string?>("--output", "-o") { Description = "Output file (default: stdout; .npy needs a file)", HelpName = "file" };
@@ -40,7 +40,14 @@ internal static class EmbedCommand
         var noNormalize = new Option<bool>("--no-normalize") { Description = "Do not L2-normalise the vectors" };
         var threads = new Option<int?>("--threads") { Description = "Compute threads (default: one per core)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output" };
-        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, multiVector, lateChunking, document, chunkSize, batchTokens, truncate, noNormalize, threads, quiet])
+        var images = new Option<string[]>("--images")
+        {
+            Description = "Embed images instead of texts (jina-embeddings-v4): files, or folders whose image files (" + string.Join(' ', ImageInput.Extensions.Order(StringComparer.Ordinal)) +
+                          ") are taken sorted by name; each output row names its file (JSONL \"file\", a CSV file column, .npy: a .files.txt beside)",
+            HelpName = "dir|file",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, multiVector, lateChunking, document, chunkSize, batchTokens, truncate, noNormalize, threads, quiet, images])
         {
             command.Options.Add(option);
         }
@@ -74,6 +81,15 @@ internal static class EmbedCommand
                     return ExitCodes.Usage;
                 }
 
+                var imageArguments = parse.GetValue(images) ?? [];
+                if (imageArguments.Length > 0 && (parse.GetValue(input) != null || parse.GetValue(document) != null || parse.GetValue(lateChunking)))
+                {
+                    error.WriteLine("error: --images takes the place of --input; late chunking (--late-chunking, --document) is for texts only.");
+                    return ExitCodes.Usage;
+                }
+
+                // Listed before the model loads, so a wrong path fails at once.
+                var imageFiles = imageArguments.Length > 0 ? ImageInput.ListFiles(imageArguments) : null;
                 var quietRun = parse.GetValue(quiet);
                 var directory = await model.ResolveAsync(parse, quietRun, cancellationToken).ConfigureAwait(false);
                 var embedderOptions = new EmbedderOptions { Threads = parse.GetValue(threads) ?? 0 };
@@ -130,20 +146,41 @@ internal static class EmbedCommand
                     return ExitCodes.Success;
                 }
 
+                if (imageFiles != null && !embedder.Info.Modalities.Contains("image"))
+                {
+                    error.WriteLine($"error: --images needs a model that embeds images (jina-embeddings-v4); {embedder.Info.Name} ({embedder.Info.Architecture}) embeds {string.Join(", ", embedder.Info.Modalities)} only.");
+                    return ExitCodes.Usage;
+                }
+
                 // A file of lines or JSONL is counted first (cheap), so the progress bar can show % and ETA.
-                long? total = inputPath != null && inFormat != InputFormat.Csv ? CountItems(inputPath, inFormat) : null;
-                using var reader = inputPath != null ? new StreamReader(inputPath) : new StreamReader(Console.OpenStandardInput());
+                long? total = imageFiles != null ? imageFiles.Count : inputPath != null && inFormat != InputFormat.Csv ? CountItems(inputPath, inFormat) : null;
+                using var reader = imageFiles != null ? new StreamReader(Stream.Null) : inputPath != null ? new StreamReader(inputPath) : new StreamReader(Console.OpenStandardInput());
                 await using var stream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
                 await using var offsets = multi && outFormat == OutputFormat.Npy ? File.Create(VectorWriter.OffsetsPath(outputPath!)) : null;
                 await using var writer = multi ? VectorWriter.CreateMulti(outFormat, stream, offsets) : VectorWriter.Create(outFormat, stream);
+                writer.Names = imageFiles;
+                if (imageFiles != null && outFormat == OutputFormat.Npy)
+                {
+                    await File.WriteAllLinesAsync(VectorWriter.NamesPath(outputPath!), imageFiles, cancellationToken).ConfigureAwait(false);
+                }
+
                 var progress = quietRun ? null : new EmbedProgress(ProgressRenderer.For(error), total);
-                // Requests of 64 items, enough of them in flight that the scheduler's batches fill its token budget.
+                // Requests of 64 texts (8 images: each holds its bytes until embedded), enough of them in flight that
+                // the scheduler's batches fill its token budget.
                 var pipeline = new EmbedPipeline(embedder.EmbedAsync, options)
                 {
-                    ItemsPerRequest = 64,
-                    RequestsInFlight = Math.Clamp(embedder.Options.MaxBatchTokens / (64 * 8), 2, 64),
+                    ItemsPerRequest = imageFiles != null ? 8 : 64,
+                    RequestsInFlight = imageFiles != null ? 4 : Math.Clamp(embedder.Options.MaxBatchTokens / (64 * 8), 2, 64),
+                    DescribeItem = imageFiles != null ? position => imageFiles[(int)position] : null,
                 };
-                var (items, tokens) = await pipeline.RunAsync(TextInput.ReadInputs(reader, inFormat, inFormat == InputFormat.Csv ? parse.GetValue(column)! : parse.GetValue(field)!), writer, progress, cancellationToken).ConfigureAwait(false);
+                var inputs = imageFiles != null
+                    ? ImageInput.Read(imageFiles)
+                    : TextInput.ReadInputs(
+                        reader,
+                        inFormat,
+                        inFormat == InputFormat.Csv ? parse.GetValue(column)! : parse.GetValue(field)!,
+                        inputPath != null ? Path.GetDirectoryName(Path.GetFullPath(inputPath)) : null);
+                var (items, tokens) = await pipeline.RunAsync(inputs, writer, progress, cancellationToken).ConfigureAwait(false);
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 progress?.Finish(items, tokens);
                 return ExitCodes.Success;

@@ -1,4 +1,5 @@
-// CSV output: header "index,e0,e1,…", then one row per vector (invariant culture, round-trip floats).
+// CSV output: header "index,e0,e1,…" ("index,file,e0,…" with --images), then one row per vector (invariant culture,
+// round-trip floats).
 using System.Globalization;
 using System.Text;
 
@@ -13,7 +14,7 @@ internal sealed class CsvVectorWriter(Stream stream) : VectorWriter
         var line = new StringBuilder();
         if (Count == 0)
         {
-            line.Append("index");
+            line.Append(Names != null ? "index,file" : "index");
             for (var i = 0; i < vector.Length; i++)
             {
                 line.Append(CultureInfo.InvariantCulture, $",e{i}");
@@ -23,6 +24,11 @@ internal sealed class CsvVectorWriter(Stream stream) : VectorWriter
         }
 
         line.Append(Count.ToString(CultureInfo.InvariantCulture));
+        if (CurrentName is { } name)
+        {
+            line.Append(',').Append(Quote(name));
+        }
+
         foreach (var value in vector.Span)
         {
             line.Append(',').Append(value.ToString("R", CultureInfo.InvariantCulture));
@@ -32,6 +38,10 @@ internal sealed class CsvVectorWriter(Stream stream) : VectorWriter
         await _writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
         Count++;
     }
+
+    /// <summary>RFC 4180: quoted when it holds a comma, a quote or a line break.</summary>
+    private static string Quote(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public override async ValueTask CompleteAsync(CancellationToken cancellationToken = default) =>
         await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);

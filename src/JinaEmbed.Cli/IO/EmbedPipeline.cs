@@ -8,13 +8,19 @@ namespace JinaEmbed.Cli.IO;
 /// <summary>Embeds a stream of texts into a <see cref="VectorWriter"/>, in order.</summary>
 /// <param name="embed">Embeds one request (the CLI passes <see cref="Embedder.EmbedAsync"/>).</param>
 /// <param name="options">Task, dimensions, normalisation, truncation, late chunking.</param>
-internal sealed class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Task<EmbeddingResult>> embed, EmbedOptions options)
+internal sealed partial class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Task<EmbeddingResult>> embed, EmbedOptions options)
 {
     /// <summary>Items per request: small enough to keep memory flat, large enough to amortise the per-request cost.</summary>
     public int ItemsPerRequest { get; init; } = 64;
 
     /// <summary>Requests in flight; together they should hold more tokens than one batch, so batches stay full.</summary>
     public int RequestsInFlight { get; init; } = 8;
+
+    /// <summary>
+    /// How an error names the item at a 0-based position of the whole input (the library's messages say
+    /// <c>input[i]</c> within one request); default <c>input[position]</c>.
+    /// </summary>
+    public Func<long, string>? DescribeItem { get; init; }
 
     /// <summary>Embeds every text and writes one vector per text; returns the item and token counts.</summary>
     /// <exception cref="EmbeddingException">The library refused an item (too long without truncation, bad task, …).</exception>
@@ -41,8 +47,9 @@ internal sealed class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Ta
             return (items, tokens);
         }
 
-        var inFlight = new Queue<Task<EmbeddingResult>>();
+        var inFlight = new Queue<(long Start, Task<EmbeddingResult> Task)>();
         var chunk = new List<EmbeddingInput>(ItemsPerRequest);
+        long submitted = 0;
         foreach (var input in inputs)
         {
             chunk.Add(input);
@@ -59,18 +66,47 @@ internal sealed class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Ta
 
         while (inFlight.Count > 0)
         {
-            await WriteAsync(await inFlight.Dequeue().ConfigureAwait(false)).ConfigureAwait(false);
+            await WriteAsync(await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         return (items, tokens);
 
         async Task SubmitAsync()
         {
-            inFlight.Enqueue(embed(new EmbeddingRequest(chunk, options), cancellationToken));
+            Task<EmbeddingResult> request;
+            try
+            {
+                request = embed(new EmbeddingRequest(chunk, options), cancellationToken);
+            }
+            catch (EmbeddingException e)
+            {
+                request = Task.FromException<EmbeddingResult>(e); // renumbered like a failed request
+            }
+
+            inFlight.Enqueue((submitted, request));
+            submitted += chunk.Count;
             chunk = new List<EmbeddingInput>(ItemsPerRequest);
             if (inFlight.Count >= RequestsInFlight)
             {
-                await WriteAsync(await inFlight.Dequeue().ConfigureAwait(false)).ConfigureAwait(false);
+                await WriteAsync(await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+        }
+
+        async Task<EmbeddingResult> CompleteAsync((long Start, Task<EmbeddingResult> Task) request)
+        {
+            try
+            {
+                return await request.Task.ConfigureAwait(false);
+            }
+            catch (EmbeddingException e)
+            {
+                // Renumber the request's "input[i]" to the item's place in the whole input.
+                var message = ItemReference().Replace(e.Message, m =>
+                {
+                    long position = request.Start + long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    return DescribeItem?.Invoke(position) ?? $"input[{position}]";
+                });
+                throw new EmbeddingException(e.Kind, message, e.Param);
             }
         }
 
@@ -100,4 +136,7 @@ internal sealed class EmbedPipeline(Func<EmbeddingRequest, CancellationToken, Ta
             progress?.Report(items, tokens);
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"input\[(\d+)\]")]
+    private static partial System.Text.RegularExpressions.Regex ItemReference();
 }

@@ -1,5 +1,6 @@
 // JSONL output: {"index": i, "embedding": [floats in shortest round-trip form]} per line; multi-vectors as
-// {"index": i, "embeddings": [[...], ...]}, one inner array per token (the server's return_multivector shape).
+// {"index": i, "embeddings": [[...], ...]}, one inner array per token (the server's return_multivector shape). With
+// --images each line also names its file: {"index": i, "file": "pages/p1.png", ...}.
 using System.Text.Json;
 using JinaEmbed.Embedding;
 
@@ -8,12 +9,17 @@ namespace JinaEmbed.Cli.IO;
 internal sealed class JsonlVectorWriter(Stream stream) : VectorWriter
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
-    private readonly Utf8JsonWriter _json = new(stream, new JsonWriterOptions { SkipValidation = true });
+    private readonly Utf8JsonWriter _json = new(stream, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<float> vector, CancellationToken cancellationToken = default)
     {
         _json.WriteStartObject();
         _json.WriteNumber("index", Count);
+        if (CurrentName is { } name)
+        {
+            _json.WriteString("file", name);
+        }
+
         _json.WriteStartArray("embedding");
         foreach (var value in vector.Span)
         {
@@ -32,6 +38,11 @@ internal sealed class JsonlVectorWriter(Stream stream) : VectorWriter
     {
         _json.WriteStartObject();
         _json.WriteNumber("index", Count);
+        if (CurrentName is { } name)
+        {
+            _json.WriteString("file", name);
+        }
+
         _json.WriteStartArray("embeddings");
         for (var t = 0; t < multiVector.Count; t++)
         {

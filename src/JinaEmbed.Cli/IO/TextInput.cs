@@ -12,12 +12,16 @@ internal static class TextInput
     public static IEnumerable<string> Read(TextReader reader, InputFormat format, string field = "text") =>
         ReadInputs(reader, format, field).Select((input, i) => input.Text ?? throw new InvalidDataException($"Item {i + 1} holds token ids where a text is expected."));
 
-    /// <summary>The inputs, in order: texts, or (JSONL objects with an <c>input_ids</c> integer array) pre-tokenized ids.</summary>
-    /// <exception cref="InvalidDataException">A line or record that holds neither, named by its line/record number.</exception>
-    public static IEnumerable<EmbeddingInput> ReadInputs(TextReader reader, InputFormat format, string field = "text") => format switch
+    /// <summary>
+    /// The inputs, in order: texts, or (JSONL objects with an <c>input_ids</c> integer array) pre-tokenized ids, or
+    /// (JSONL objects with an <c>image</c> string) images: a file path relative to <paramref name="imageDirectory"/>
+    /// (default: the current folder), or base64 / a data: URI.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A line or record that holds none of these, named by its line/record number.</exception>
+    public static IEnumerable<EmbeddingInput> ReadInputs(TextReader reader, InputFormat format, string field = "text", string? imageDirectory = null) => format switch
     {
         InputFormat.Text => ReadLines(reader).Select(EmbeddingInput.FromText),
-        InputFormat.Jsonl => ReadJsonl(reader, field),
+        InputFormat.Jsonl => ReadJsonl(reader, field, imageDirectory ?? Directory.GetCurrentDirectory()),
         InputFormat.Csv => ReadCsv(reader, field).Select(EmbeddingInput.FromText),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
@@ -38,7 +42,7 @@ internal static class TextInput
         }
     }
 
-    private static IEnumerable<EmbeddingInput> ReadJsonl(TextReader reader, string field)
+    private static IEnumerable<EmbeddingInput> ReadJsonl(TextReader reader, string field, string imageDirectory)
     {
         var number = 0;
         for (var line = reader.ReadLine(); line != null; line = reader.ReadLine())
@@ -50,6 +54,7 @@ internal static class TextInput
             }
 
             string? text;
+            string? image = null;
             int[]? ids = null;
             try
             {
@@ -59,6 +64,13 @@ internal static class TextInput
                 {
                     // Pre-tokenized input: used as is (no prompt, no special tokens added).
                     ids = idArray.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+                }
+                else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("image", out var imageValue) && !root.TryGetProperty(field, out _))
+                {
+                    // An image record (jina-embeddings-v4): a path or base64, resolved below.
+                    image = imageValue.ValueKind == JsonValueKind.String
+                        ? imageValue.GetString()
+                        : throw new InvalidDataException($"JSONL line {number}: \"image\" must be a string (a file path, base64 or a data: URI).");
                 }
 
                 text = root.ValueKind switch
@@ -79,7 +91,13 @@ internal static class TextInput
                 continue;
             }
 
-            yield return text != null ? EmbeddingInput.FromText(text) : throw new InvalidDataException($"JSONL line {number} has no string field \"{field}\" (use --field to name it) nor \"input_ids\".");
+            if (image != null)
+            {
+                yield return ImageInput.FromRecord(image, imageDirectory, number);
+                continue;
+            }
+
+            yield return text != null ? EmbeddingInput.FromText(text) : throw new InvalidDataException($"JSONL line {number} has no string field \"{field}\" (use --field to name it), \"image\" nor \"input_ids\".");
         }
     }
 

@@ -39,6 +39,15 @@ internal abstract class VectorWriter : IAsyncDisposable
         _ => OutputFormat.Jsonl,
     };
 
+    /// <summary>A name per item (the image files of <c>--images</c>): JSONL writes it as <c>"file"</c>, CSV as a <c>file</c> column.</summary>
+    public IReadOnlyList<string>? Names { get; set; }
+
+    /// <summary>Where the .npy layouts keep the item names: <c>x.npy</c> → <c>x.files.txt</c>, one per line.</summary>
+    public static string NamesPath(string valuesPath) => Path.ChangeExtension(valuesPath, null) + ".files.txt";
+
+    /// <summary>The name of the item about to be written, when names are set.</summary>
+    protected string? CurrentName => Names is { } names && Count < names.Count ? names[Count] : null;
+
     /// <summary>Vectors written so far.</summary>
     public int Count { get; protected set; }
 

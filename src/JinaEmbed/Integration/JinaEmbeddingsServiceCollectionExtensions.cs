@@ -1,6 +1,6 @@
 // services.AddJinaEmbeddings(...): one Embedder singleton (disposed with the container) and the
-// Microsoft.Extensions.AI generators over it, configured from code or from configuration. The multi-vector generator is
-// registered too but only resolvable for a model with a multi-vector head (jina-embeddings-v4).
+// Microsoft.Extensions.AI generators over it, configured from code or from configuration. The multi-vector and image
+// generators are registered too but only resolvable for a model with a multi-vector head / images (jina-embeddings-v4).
 using JinaEmbed.Embedding;
 using JinaEmbed.Hub;
 using Microsoft.Extensions.AI;
@@ -17,7 +17,8 @@ public static class JinaEmbeddingsServiceCollectionExtensions
     /// <summary>
     /// Registers an <see cref="Embedder"/> singleton for <paramref name="model"/> (folder or hub id) and the generators
     /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of <see cref="Embedding{T}"/> and <see cref="BinaryEmbedding"/>,
-    /// plus <see cref="MultiVectorEmbedding"/> (resolving it throws for a model without a multi-vector head).
+    /// plus <see cref="MultiVectorEmbedding"/> (resolving it throws for a model without a multi-vector head) and the image
+    /// generators of <see cref="DataContent"/> (resolving them throws for a model that does not embed images).
     /// </summary>
     public static IServiceCollection AddJinaEmbeddings(this IServiceCollection services, string model, Action<JinaEmbeddingsOptions>? configure = null)
     {
@@ -74,6 +75,12 @@ public static class JinaEmbeddingsServiceCollectionExtensions
         services.TryAddSingleton(provider => new JinaMultiVectorEmbeddingGenerator(
             provider.GetRequiredService<Embedder>(), provider.GetRequiredService<IOptions<JinaEmbeddingsOptions>>().Value.ToGeneratorOptions()));
         services.TryAddSingleton<IEmbeddingGenerator<string, MultiVectorEmbedding>>(provider => provider.GetRequiredService<JinaMultiVectorEmbeddingGenerator>());
+        services.TryAddSingleton(provider => new JinaImageEmbeddingGenerator(
+            provider.GetRequiredService<Embedder>(), provider.GetRequiredService<IOptions<JinaEmbeddingsOptions>>().Value.ToGeneratorOptions()));
+        services.TryAddSingleton<IEmbeddingGenerator<DataContent, Embedding<float>>>(provider => provider.GetRequiredService<JinaImageEmbeddingGenerator>());
+        services.TryAddSingleton(provider => new JinaMultiVectorImageEmbeddingGenerator(
+            provider.GetRequiredService<Embedder>(), provider.GetRequiredService<IOptions<JinaEmbeddingsOptions>>().Value.ToGeneratorOptions()));
+        services.TryAddSingleton<IEmbeddingGenerator<DataContent, MultiVectorEmbedding>>(provider => provider.GetRequiredService<JinaMultiVectorImageEmbeddingGenerator>());
         return services;
     }
 }

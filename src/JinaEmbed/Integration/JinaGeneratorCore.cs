@@ -49,7 +49,14 @@ internal sealed class JinaGeneratorCore : IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var items = values.Select(EmbeddingInput.FromText).ToArray();
+        return await EmbedAsync(values.Select(EmbeddingInput.FromText).ToArray(), embedOptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Embeds already-built items (images) through the scheduler; null when there is nothing to embed.</summary>
+    internal async Task<EmbeddingResult?> EmbedAsync(EmbeddingInput[] items, EmbedOptions embedOptions, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
         if (items.Length == 0)
         {
             // The library refuses an empty request; an empty batch is a valid generator call (e.g. all cache hits).
@@ -57,6 +64,42 @@ internal sealed class JinaGeneratorCore : IDisposable
         }
 
         return await Embedder.EmbedAsync(new EmbeddingRequest(items, embedOptions), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The image items of <see cref="DataContent"/> values (jina-embeddings-v4): the media type must be <c>image/*</c>;
+    /// the format itself is read from the bytes' signature by the library.
+    /// </summary>
+    /// <exception cref="ArgumentException">A null value or one whose media type is not an image.</exception>
+    internal static EmbeddingInput[] ImageItems(IEnumerable<DataContent> values, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(values, parameter);
+        return values.Select((content, i) =>
+        {
+            if (content is null)
+            {
+                throw new ArgumentException($"{parameter}[{i}] is null.", parameter);
+            }
+
+            if (!content.HasTopLevelMediaType("image"))
+            {
+                throw new ArgumentException(
+                    $"{parameter}[{i}] has media type '{content.MediaType}'; only images (image/png, image/jpeg, image/webp, image/gif, image/bmp) are embedded by this generator. Embed text with JinaEmbeddingGenerator.",
+                    parameter);
+            }
+
+            return EmbeddingInput.FromImage(content.Data.ToArray());
+        }).ToArray();
+    }
+
+    /// <summary>Throws unless the embedder's model embeds images.</summary>
+    internal static void RequireImages(Embedder embedder, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(embedder, parameter);
+        if (!embedder.Info.Modalities.Contains("image"))
+        {
+            throw new ArgumentException($"Model '{embedder.Info.Name}' ({embedder.Info.Architecture}) does not embed images; image embeddings need jina-embeddings-v4.", parameter);
+        }
     }
 
     /// <summary>Token usage of one call.</summary>

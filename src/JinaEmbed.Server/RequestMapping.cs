@@ -186,7 +186,7 @@ internal static class RequestMapping
 
         if (count > maxItems)
         {
-            throw ApiException.TooLarge($"input has {count} items; the limit is {maxItems} (send fewer, or raise it with {SettingNames.Describe(nameof(ServerOptions.MaxItemsPerRequest))})", "input", "too_many_items");
+            throw ApiException.TooLarge($"input has {count} items; the limit is {maxItems}", "input", "too_many_items");
         }
 
         var items = new List<EmbeddingInput?>(count);

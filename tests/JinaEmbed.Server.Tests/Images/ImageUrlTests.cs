@@ -69,6 +69,26 @@ public class ImageUrlTests(ImageUrlFixture fixture) : IClassFixture<ImageUrlFixt
         Assert.Equal(text + (6 * 4), response.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
     }
 
+    [Fact]
+    public async Task AnImageModelTakesASingleBareItemObject()
+    {
+        var single = await Fetching.EmbedAsync(JsonSerializer.Serialize(new { input = new { image = Host.Url("/a.png") } }));
+        var listed = await Fetching.EmbedAsync(JsonSerializer.Serialize(new { input = new[] { new { image = Host.Url("/a.png") } } }));
+        Assert.Equal(RunningServer.Vectors(listed), RunningServer.Vectors(single));
+        Assert.Single(RunningServer.Vectors(await Fetching.EmbedAsync("""{"input": {"text": "one item"}}""")));
+    }
+
+    [Fact]
+    public async Task ATextOnlyModelRefusesImageItemsBeforeLookingAtThem()
+    {
+        await using var textOnly = await RunningServer.StartToyAsync(o => o.AllowImageUrls = true);
+        var error = await ErrorAsync(textOnly, new { input = new object[] { "t", new { image = Host.Url("/a.png") } } });
+        Assert.Equal((400, "unsupported_modality"), (error.Status, error.Code));
+        Assert.Contains("input[1]", error.Message, StringComparison.Ordinal);
+        var late = await ErrorAsync(Fetching, new { input = new object[] { "t", new { image = Host.Url("/a.png") } }, late_chunking = true });
+        Assert.Equal((400, "late_chunking_image"), (late.Status, late.Code));
+    }
+
     public static TheoryData<string, string, int, string, string> Refusals() => new()
     {
         // name, URL (path on the host, or a full URL), status, code, fragment of the message

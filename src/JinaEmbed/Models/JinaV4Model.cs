@@ -12,6 +12,9 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
     /// <summary>Longest text sequence (spec §2.6: 32768 ids, prefix included).</summary>
     public const int MaxTextTokens = 32768;
 
+    /// <summary>The fixed text every image is embedded in (spec §7.6); the placeholder becomes n image tokens.</summary>
+    public const string ImagePrompt = "<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>Describe the image.<|im_end|>\n";
+
     // MLP intermediates [rows, F] are 44 KB per row: run the MLP over row chunks so 32k tokens need no 2.75 GiB buffer.
     private const int MlpRows = 1024;
 

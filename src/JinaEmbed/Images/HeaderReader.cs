@@ -56,20 +56,30 @@ internal static class HeaderReader
 
     internal static ImageException Invalid(string message) => new(ImageErrorKind.Invalid, message);
 
+    /// <summary>The format's usual written name (PNG, JPEG, WebP, GIF, BMP).</summary>
+    internal static string Name(ImageFormat format) => format switch
+    {
+        ImageFormat.Png => "PNG",
+        ImageFormat.Jpeg => "JPEG",
+        ImageFormat.WebP => "WebP",
+        ImageFormat.Gif => "GIF",
+        _ => "BMP",
+    };
+
     private static string Hex(ReadOnlySpan<byte> data) => Convert.ToHexString(data[..Math.Min(8, data.Length)]);
 
     private static HeaderInfo Checked(ImageFormat format, long width, long height, int bitDepth = 8, int colorType = 0)
     {
         if (width <= 0 || height <= 0)
         {
-            throw Invalid($"The {format} header gives a size of {width}×{height}: both sides must be at least 1.");
+            throw Invalid($"The {Name(format)} header gives a size of {width}×{height}: both sides must be at least 1.");
         }
 
         if (width > MaxSide || height > MaxSide)
         {
             throw new ImageException(
                 ImageErrorKind.TooLarge,
-                $"The {format} header gives a size of {width}×{height}: a side above {MaxSide} pixels is not supported.");
+                $"The {Name(format)} header gives a size of {width}×{height}: a side above {MaxSide} pixels is not supported.");
         }
 
         return new HeaderInfo(format, (int)width, (int)height, bitDepth, colorType);

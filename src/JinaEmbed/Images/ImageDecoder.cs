@@ -29,7 +29,7 @@ public static class ImageDecoder
         {
             throw new ImageException(
                 ImageErrorKind.TooLarge,
-                $"The {header.Format} image is {header.Width}×{header.Height} = {pixels:N0} pixels, above the limit of {maxPixels:N0} pixels.");
+                $"The {HeaderReader.Name(header.Format)} image is {header.Width}×{header.Height} = {pixels:N0} pixels, above the limit of {maxPixels:N0} pixels.");
         }
 
         try
@@ -47,7 +47,7 @@ public static class ImageDecoder
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new ImageException(ImageErrorKind.Invalid, $"The {header.Format} image could not be decoded: {e.Message}", e);
+            throw new ImageException(ImageErrorKind.Invalid, $"The {HeaderReader.Name(header.Format)} image could not be decoded: {e.Message}", e);
         }
     }
 
@@ -59,7 +59,7 @@ public static class ImageDecoder
         using var codec = SKCodec.Create(skData);
         if (codec is null)
         {
-            throw new ImageException(ImageErrorKind.Invalid, $"The {header.Format} image has no decodable header or is corrupt.");
+            throw new ImageException(ImageErrorKind.Invalid, $"The {HeaderReader.Name(header.Format)} image has no decodable header or is corrupt.");
         }
 
         var info = codec.Info;
@@ -67,7 +67,7 @@ public static class ImageDecoder
         {
             throw new ImageException(
                 ImageErrorKind.Invalid,
-                $"The {header.Format} image is inconsistent: its header says {header.Width}×{header.Height}, the decoder reads {info.Width}×{info.Height}.");
+                $"The {HeaderReader.Name(header.Format)} image is inconsistent: its header says {header.Width}×{header.Height}, the decoder reads {info.Width}×{info.Height}.");
         }
 
         var width = info.Width;
@@ -87,7 +87,7 @@ public static class ImageDecoder
 
         if (result != SKCodecResult.Success)
         {
-            throw new ImageException(ImageErrorKind.Invalid, $"The {header.Format} image is not decodable ({Describe(result)}).");
+            throw new ImageException(ImageErrorKind.Invalid, $"The {HeaderReader.Name(header.Format)} image is not decodable ({Describe(result)}).");
         }
 
         var rgb = new byte[(long)width * height * 3];

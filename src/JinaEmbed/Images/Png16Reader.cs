@@ -19,8 +19,9 @@ internal static class Png16Reader
 
         var bpp = channels * 2;
         var samples = new ushort[(long)width * height * channels];
-        using (var z = new ZLibStream(new MemoryStream(idat, writable: false), CompressionMode.Decompress))
+        try
         {
+            using var z = new ZLibStream(new MemoryStream(idat, writable: false), CompressionMode.Decompress);
             if (!interlaced)
             {
                 ReadPass(z, samples, width, height, channels, bpp, 0, 0, 1, 1, width, height);
@@ -37,6 +38,10 @@ internal static class Png16Reader
                     }
                 }
             }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ImageException(ImageErrorKind.Invalid, "The PNG image is corrupt: the compressed image data is malformed.", e);
         }
 
         var rgb = new byte[(long)width * height * 3];

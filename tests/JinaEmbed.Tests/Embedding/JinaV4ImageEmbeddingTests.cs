@@ -48,7 +48,7 @@ public sealed class JinaV4ImageEmbeddingTests(JinaV4Fixture fixture) : IClassFix
     }
 
     [Fact]
-    public void ImagesAndTextsOfEveryTaskMixedInOneRequestMatchEachAlone()
+    public async Task ImagesAndTextsOfEveryTaskMixedInOneRequestMatchEachAlone()
     {
         var embedder = fixture.TinyEmbedder;
         var images = fixture.Tiny.RootElement.GetProperty("image_cases").EnumerateArray().Where(c => !c.TryGetProperty("error", out _)).ToList();
@@ -72,7 +72,7 @@ public sealed class JinaV4ImageEmbeddingTests(JinaV4Fixture fixture) : IClassFix
 
         var request = new EmbeddingRequest(items, new EmbedOptions { Task = "retrieval.passage", Output = EmbeddingOutput.Both });
         var sync = embedder.Embed(request);
-        var scheduled = embedder.EmbedAsync(request).GetAwaiter().GetResult();
+        var scheduled = await embedder.EmbedAsync(request);
         foreach (var (result, path) in new[] { (sync, "sync"), (scheduled, "scheduled") })
         {
             for (int i = 0; i < items.Count; i++)
@@ -102,7 +102,7 @@ public sealed class JinaV4ImageEmbeddingTests(JinaV4Fixture fixture) : IClassFix
     }
 
     [Fact]
-    public void ImageItemsAreRefusedByTextOnlyModelsAndByLateChunking()
+    public async Task ImageItemsAreRefusedByTextOnlyModelsAndByLateChunking()
     {
         var png = File.ReadAllBytes(Fixtures.Path("tiny-jina-v4", "images", "img_100x70.png"));
         using var v3 = Embedder.Load(Fixtures.Path("tiny-jina-v3"), new EmbedderOptions { Threads = 1 });
@@ -115,7 +115,7 @@ public sealed class JinaV4ImageEmbeddingTests(JinaV4Fixture fixture) : IClassFix
         e = Assert.Throws<EmbeddingException>(() => fixture.TinyEmbedder.Embed(new EmbeddingRequest(["a", EmbeddingInput.FromImage(png)], new EmbedOptions { LateChunking = true })));
         Assert.Equal(EmbeddingErrorKind.InvalidInput, e.Kind);
         Assert.Contains("input[1] is an image", e.Message);
-        e = Assert.ThrowsAsync<EmbeddingException>(() => fixture.TinyEmbedder.EmbedAsync(new EmbeddingRequest(["a", EmbeddingInput.FromImage(png)], new EmbedOptions { LateChunking = true }))).GetAwaiter().GetResult();
+        e = await Assert.ThrowsAsync<EmbeddingException>(() => fixture.TinyEmbedder.EmbedAsync(new EmbeddingRequest(["a", EmbeddingInput.FromImage(png)], new EmbedOptions { LateChunking = true })));
         Assert.Contains("input[1] is an image", e.Message);
     }
 

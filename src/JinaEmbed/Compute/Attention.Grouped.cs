@@ -26,6 +26,27 @@ public static partial class Attention
         RunTiled(operands, segmentStarts, queryHeads, keyValueHeads, headDimension, causal, context, workspace);
     }
 
+    /// <summary>
+    /// Bidirectional multi-head attention over packed [q | k | v] rows (<paramref name="qkv"/> [tokens, 3·heads·d], heads
+    /// contiguous, as one fused projection writes them) within segments, on the tiled path for any head width: the
+    /// vision tower's windows and whole images (spec §6.5, 16 heads of 80). Output [tokens, heads·d].
+    /// </summary>
+    public static void SegmentSelfAttention(float[] qkv, int[] segmentStarts, int heads, int headDimension, float[] output, ComputeContext context, AttentionWorkspace? workspace = null)
+    {
+        ArgumentNullException.ThrowIfNull(qkv);
+        ArgumentNullException.ThrowIfNull(segmentStarts);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(context);
+        int width = heads * headDimension, tokens = segmentStarts[^1];
+        if (segmentStarts[0] != 0 || qkv.Length < (long)tokens * 3 * width || output.Length < (long)tokens * width)
+        {
+            throw new ArgumentException($"qkv must hold {tokens} rows of {3 * width} and output {tokens} rows of {width}, segments from 0.");
+        }
+
+        var operands = new Operands(qkv, 3 * width, 0, qkv, 3 * width, width, qkv, 3 * width, 2 * width, output, width);
+        RunTiled(operands, segmentStarts, heads, heads, headDimension, causal: false, context, workspace);
+    }
+
     /// <summary>Scalar twin of <see cref="GroupedQueryAttention"/> in double: the test oracle.</summary>
     public static void GroupedQueryAttentionReference(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int[] segmentStarts, int queryHeads, int keyValueHeads, int headDimension, bool causal, Span<float> output)
     {

@@ -2,6 +2,7 @@
 // (spec §1.1 pipeline: prompt, tokenize, forward with the task's adapter, mean pool, Matryoshka, L2).
 using JinaEmbed.Checkpoints;
 using JinaEmbed.Compute;
+using JinaEmbed.Images;
 using JinaEmbed.Models;
 using JinaEmbed.Tokenization;
 
@@ -14,6 +15,7 @@ public sealed partial class Embedder : IDisposable
     private readonly IEncoderModel _model;
     private readonly LoadedModel _loaded;
     private readonly int _tokenIdLimit;
+    private int[]? _imagePromptIds;
 
     private Embedder(Tokenizer? tokenizer, LoadedModel loaded, EmbedderOptions options)
     {
@@ -33,6 +35,7 @@ public sealed partial class Embedder : IDisposable
             DefaultTask = loaded.DefaultTask.Name,
             AllowsBaseModel = loaded.AllowsBaseModel,
             MultiVectorDimensions = (_model as IMultiVectorModel)?.MultiVectorSize,
+            Modalities = loaded.Images is null ? ["text"] : ["text", "image"],
             MatryoshkaDimensions = loaded.MatryoshkaDimensions,
             WeightDataType = loaded.WeightDataType,
             AdapterCount = _model.AdapterCount,
@@ -122,7 +125,7 @@ public sealed partial class Embedder : IDisposable
         int tokens;
         if (options.LateChunking)
         {
-            var chunks = request.Items.Select((item, i) => item.Text ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, $"input[{i}]: late chunking needs text, not token ids.", "input")).ToList();
+            var chunks = request.Items.Select((item, i) => item.Text ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, item.IsImage ? $"input[{i}] is an image; late chunking takes text items only." : $"input[{i}]: late chunking needs text, not token ids.", "input")).ToList();
             var plan = PlanLateChunks(chunks, options);
             tokens = plan.TokenCount;
             (vectors, multi) = RunPlan(plan);
@@ -174,6 +177,11 @@ public sealed partial class Embedder : IDisposable
     internal PreparedSequence Prepare(EmbeddingInput item, int index, EmbeddingTask task, bool truncate)
     {
         ArgumentNullException.ThrowIfNull(item);
+        if (item.IsImage)
+        {
+            return PrepareImage(item, index, task);
+        }
+
         int max = _model.MaxSequenceLength;
         int[] ids;
         if (item.TokenIds is { } given)
@@ -224,6 +232,46 @@ public sealed partial class Embedder : IDisposable
         return new PreparedSequence(ids, task.Adapter);
     }
 
+    /// <summary>
+    /// An image item (spec §1.3): decode (size checked from the header first), preprocess to patches, and the fixed prompt
+    /// with one placeholder per merged token; no task prefix, the task only picks the adapter. Single vector over the
+    /// vision span, chosen here by modality (spec §8.1).
+    /// </summary>
+    internal PreparedSequence PrepareImage(EmbeddingInput item, int index, EmbeddingTask task)
+    {
+        var images = _loaded.Images ?? throw new EmbeddingException(EmbeddingErrorKind.UnsupportedModality, $"input[{index}] is an image; the model '{_loaded.Name}' ({_loaded.Architecture}) embeds text only.", "input");
+        ImagePatches patches;
+        try
+        {
+            var pixels = item.Pixels ?? ImageDecoder.Decode(item.ImageBytes, Options.MaxImagePixels);
+            patches = images.Preprocessor.Preprocess(pixels);
+        }
+        catch (ImageException e)
+        {
+            var kind = e.Kind == ImageErrorKind.TooLarge ? EmbeddingErrorKind.ImageTooLarge : EmbeddingErrorKind.InvalidImage;
+            throw new EmbeddingException(kind, $"input[{index}]: {e.Message}", "input");
+        }
+
+        var (ids, start, end) = images.Expand(ImagePromptIds(images), patches.ImageTokens);
+        return new PreparedSequence(ids, task.Adapter) { Image = patches, PoolStart = start, PoolEnd = end };
+    }
+
+    // The image prompt tokenized once (no special tokens are added by the v4 tokenizer; the markers are added tokens).
+    private int[] ImagePromptIds(ImageInput images)
+    {
+        if (_imagePromptIds is { } cached)
+        {
+            return cached;
+        }
+
+        if (_tokenizer is null)
+        {
+            throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, "This model folder has no tokenizer.json, which image items need for their prompt.", "input");
+        }
+
+        return _imagePromptIds = _tokenizer.Encode(images.Prompt, false, int.MaxValue).Ids;
+    }
+
     /// <summary>The model's pooling (mean, CLS or max) over token rows [start, end), then Matryoshka truncation and optional L2.</summary>
     internal float[] Pool(ReadOnlySpan<float> tokenStates, int start, int end, EmbedOptions options)
     {
@@ -265,10 +313,15 @@ public sealed partial class Embedder : IDisposable
 
             var group = sequences.Skip(first).Take(last - first + 1).ToList();
             var batch = EncoderBatch.FromSequences(group.Select(s => s.Ids).ToList(), group.Select(s => s.Adapter).ToList());
+            if (group.Any(s => s.Image is not null))
+            {
+                batch = new EncoderBatch(batch.TokenIds, batch.SequenceStarts, batch.Adapters) { Images = group.Select(s => s.Image).ToList() };
+            }
+
             var states = _model.Forward(batch);
             for (int s = 0; s < group.Count; s++)
             {
-                var (vector, multiVector) = Output(states, batch.SequenceStarts[s], batch.SequenceStarts[s + 1], group[s].Adapter, options);
+                var (vector, multiVector) = group[s].Outputs(Output, states, batch.SequenceStarts[s], options);
                 if (single)
                 {
                     vectors[first + s] = vector!;

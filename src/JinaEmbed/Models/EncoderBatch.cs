@@ -9,6 +9,7 @@ namespace JinaEmbed.Models;
 public sealed class EncoderBatch
 {
     private readonly int[]? _positions;
+    private readonly IReadOnlyList<Images.ImagePatches?>? _images;
 
     /// <summary>Creates a batch; <paramref name="adapters"/> holds one adapter index per sequence, −1 for none.</summary>
     public EncoderBatch(int[] tokenIds, int[] sequenceStarts, int[] adapters)
@@ -60,6 +61,27 @@ public sealed class EncoderBatch
             _positions = value;
         }
     }
+
+    /// <summary>
+    /// Per sequence, the image whose vision-tower features replace the sequence's image-placeholder rows (in order), or
+    /// null for a text sequence; null when no sequence has an image. Only a model with a vision tower takes them.
+    /// </summary>
+    public IReadOnlyList<Images.ImagePatches?>? Images
+    {
+        get => _images;
+        init
+        {
+            if (value is not null && value.Count != SequenceCount)
+            {
+                throw new ArgumentException("Images must hold one entry (null for text) per sequence.", nameof(value));
+            }
+
+            _images = value;
+        }
+    }
+
+    /// <summary>Whether any sequence carries an image.</summary>
+    public bool HasImages => _images is not null && _images.Any(i => i is not null);
 
     /// <summary>Total tokens.</summary>
     public int TokenCount => TokenIds.Length;

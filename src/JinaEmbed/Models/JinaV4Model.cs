@@ -12,12 +12,16 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
     /// <summary>Longest text sequence (spec §2.6: 32768 ids, prefix included).</summary>
     public const int MaxTextTokens = 32768;
 
+    /// <summary>The fixed text every image is embedded in (spec §7.6); the placeholder becomes n image tokens.</summary>
+    public const string ImagePrompt = "<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>Describe the image.<|im_end|>\n";
+
     // MLP intermediates [rows, F] are 44 KB per row: run the MLP over row chunks so 32k tokens need no 2.75 GiB buffer.
     private const int MlpRows = 1024;
 
     private readonly JinaV4Weights _weights;
     private readonly float[] _inverseFrequencies;
     private readonly int[] _mropeSections;
+    private readonly Lazy<JinaV4VisionTower> _vision;
     private Buffers? _spare;
 
     /// <summary>Wraps loaded weights; <paramref name="context"/> decides the threads the kernels use.</summary>
@@ -27,6 +31,9 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
         Context = context ?? new ComputeContext();
         _inverseFrequencies = RotaryTables.InverseFrequencies(Config.HeadDimension, Config.RopeTheta);
         _mropeSections = [.. Config.MropeSection];
+
+        // The tower's 1.34 GB are read on the first image, so text-only use never holds them (spec §12.3).
+        _vision = new(() => new JinaV4VisionTower(JinaV4VisionWeights.Load(_weights.Checkpoint, Config.Vision), Config.Vision, Config.RmsNormEps, Context) { Mutation = Mutation }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The configuration.</summary>
@@ -37,6 +44,12 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
 
     /// <summary>Threads and ISA tier of the kernels.</summary>
     public ComputeContext Context { get; }
+
+    /// <summary>The vision tower (spec §6), loaded from the checkpoint on first use.</summary>
+    public JinaV4VisionTower VisionTower => _vision.Value;
+
+    /// <summary>Whether the vision tower's weights have been loaded.</summary>
+    public bool VisionTowerLoaded => _vision.IsValueCreated;
 
     /// <summary>The LoRA scale (lora_alpha / r from adapter_config.json).</summary>
     public float LoraScale => Mutation.HasFlag(JinaV4Mutation.LoraScaleOne) ? 1f : _weights.Adapters.Scale;
@@ -88,8 +101,14 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
             return x;
         }
 
-        // (cos, sin) per token from the three M-RoPE position rows, [n, hd / 2] each.
-        var positions = batch.Positions ?? TextPositions(batch);
+        // Image sequences: the r-th <|image_pad|> row takes the vision tower's merged token r instead (spec §6.7).
+        if (batch.HasImages)
+        {
+            SpliceImages(batch, x);
+        }
+
+        // (cos, sin) per token from the three M-RoPE position rows, [n, hd / 2] each: 1-D for text, 3-D for images (§5).
+        var positions = batch.Positions ?? Positions(batch);
         var s = Interlocked.Exchange(ref _spare, null) ?? new Buffers();
         try
         {
@@ -171,24 +190,103 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
     /// <summary>Closes the checkpoint files.</summary>
     public void Dispose() => _weights.Dispose();
 
-    // Text sequences (spec §5.1): pT = pH = pW = index within the sequence.
-    private static int[] TextPositions(EncoderBatch batch)
+    /// <summary>
+    /// M-RoPE positions of a packed batch, [3, tokens]: text sequences pT = pH = pW = index (spec §5.1); an image
+    /// sequence follows get_rope_index for one still image (spec §5.2).
+    /// </summary>
+    internal int[] Positions(EncoderBatch batch)
     {
         int n = batch.TokenCount;
         var positions = new int[3 * n];
         var starts = batch.SequenceStarts;
+        int merge = Config.Vision.SpatialMergeSize;
         for (int seq = 0; seq < batch.SequenceCount; seq++)
         {
-            for (int t = starts[seq]; t < starts[seq + 1]; t++)
+            int start = starts[seq], length = starts[seq + 1] - start;
+            var t = positions.AsSpan(start, length);
+            var h = positions.AsSpan(n + start, length);
+            var w = positions.AsSpan((2 * n) + start, length);
+            if (batch.Images?[seq] is { } image && !Mutation.HasFlag(JinaV4Mutation.OneDimensionalImagePositions))
             {
-                int p = t - starts[seq];
-                positions[t] = p;
-                positions[n + t] = p;
-                positions[(2 * n) + t] = p;
+                ImagePositions(batch.TokenIds.AsSpan(start, length), Config.ImageTokenId, image.GridHeight / merge, image.GridWidth / merge, t, h, w);
+            }
+            else
+            {
+                for (int i = 0; i < length; i++)
+                {
+                    t[i] = h[i] = w[i] = i;
+                }
             }
         }
 
         return positions;
+    }
+
+    /// <summary>
+    /// Positions of one sequence holding one still image of <paramref name="mergedHeight"/> × <paramref name="mergedWidth"/>
+    /// merged tokens (spec §5.2): text before the image at (i, i, i); merged token (r, c) at (k, k + r, k + c), k = index of
+    /// the first image token; text after continues at m + 1 + i in all rows, m = k + max(H', W') − 1.
+    /// </summary>
+    internal static void ImagePositions(ReadOnlySpan<int> ids, int imageTokenId, int mergedHeight, int mergedWidth, Span<int> t, Span<int> h, Span<int> w)
+    {
+        int k = ids.IndexOf(imageTokenId), count = mergedHeight * mergedWidth;
+        if (k < 0 || k + count > ids.Length || ids[k..(k + count)].ContainsAnyExcept(imageTokenId) || ids[(k + count)..].Contains(imageTokenId))
+        {
+            throw new ArgumentException($"An image sequence needs exactly {count} consecutive image tokens ({imageTokenId}).", nameof(ids));
+        }
+
+        for (int i = 0; i < k; i++)
+        {
+            t[i] = h[i] = w[i] = i;
+        }
+
+        for (int r = 0; r < mergedHeight; r++)
+        {
+            for (int c = 0; c < mergedWidth; c++)
+            {
+                int i = k + (r * mergedWidth) + c;
+                t[i] = k;
+                h[i] = k + r;
+                w[i] = k + c;
+            }
+        }
+
+        int next = k + Math.Max(mergedHeight, mergedWidth);
+        for (int i = k + count; i < ids.Length; i++)
+        {
+            t[i] = h[i] = w[i] = next + (i - k - count);
+        }
+    }
+
+    // Runs the vision tower on every image of the batch (together: one GEMM per weight) and writes merged token r into
+    // the r-th image-token row of its sequence.
+    private void SpliceImages(EncoderBatch batch, float[] x)
+    {
+        int d = HiddenSize;
+        var sequences = new List<int>();
+        var images = new List<Images.ImagePatches>();
+        for (int seq = 0; seq < batch.SequenceCount; seq++)
+        {
+            if (batch.Images![seq] is { } image)
+            {
+                sequences.Add(seq);
+                images.Add(image);
+            }
+        }
+
+        var features = VisionTower.Forward(images);
+        for (int i = 0; i < sequences.Count; i++)
+        {
+            int seq = sequences[i], r = 0;
+            for (int tok = batch.SequenceStarts[seq]; tok < batch.SequenceStarts[seq + 1]; tok++)
+            {
+                if (batch.TokenIds[tok] == Config.ImageTokenId)
+                {
+                    features[i].AsSpan(r * d, d).CopyTo(x.AsSpan(tok * d, d));
+                    r++;
+                }
+            }
+        }
     }
 
     private void Validate(EncoderBatch batch)
@@ -199,6 +297,20 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
             if (length > MaxTextTokens)
             {
                 throw new ArgumentException($"Sequence {seq} has {length} tokens; the maximum is {MaxTextTokens}.", nameof(batch));
+            }
+
+            if (batch.Images?[seq] is { } image)
+            {
+                int imageTokens = batch.TokenIds.AsSpan(batch.SequenceStarts[seq], length).Count(Config.ImageTokenId);
+                if (imageTokens != image.ImageTokens)
+                {
+                    throw new ArgumentException($"Sequence {seq} has {imageTokens} image tokens ({Config.ImageTokenId}) for an image of {image.ImageTokens} merged tokens.", nameof(batch));
+                }
+
+                if (image.PatchInputSize != Config.Vision.PatchInputSize)
+                {
+                    throw new ArgumentException($"Sequence {seq}'s image has {image.PatchInputSize} values per patch; the vision tower takes {Config.Vision.PatchInputSize}.", nameof(batch));
+                }
             }
 
             // Spec §9: there is no base-model mode; every sequence runs with one of the task adapters.

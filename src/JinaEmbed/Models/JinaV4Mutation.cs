@@ -16,4 +16,16 @@ internal enum JinaV4Mutation
 
     /// <summary>Hidden states taken before the final RMSNorm.</summary>
     NoFinalNorm = 4,
+
+    /// <summary>Vision: patches left in merge-block raster order instead of the window order.</summary>
+    NoWindowOrder = 8,
+
+    /// <summary>Vision: the window order not undone after the merger.</summary>
+    WindowOrderKept = 16,
+
+    /// <summary>Vision: every block attends over the whole image.</summary>
+    AllFullAttention = 32,
+
+    /// <summary>Image sequences run with 1-D positions instead of the 3-D M-RoPE rule.</summary>
+    OneDimensionalImagePositions = 64,
 }

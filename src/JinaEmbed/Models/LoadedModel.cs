@@ -56,6 +56,9 @@ public sealed record LoadedModel
     /// <summary>Matryoshka sizes the model was trained for.</summary>
     public IReadOnlyList<int> MatryoshkaDimensions { get; init; } = [];
 
+    /// <summary>Image support (jina-embeddings-v4), or null for a text-only model.</summary>
+    public ImageInput? Images { get; init; }
+
     /// <summary>Storage type of the weights (BF16, F16, F32).</summary>
     public required string WeightDataType { get; init; }
 

@@ -3,6 +3,7 @@
 using System.Text.Json;
 using JinaEmbed.Checkpoints;
 using JinaEmbed.Compute;
+using JinaEmbed.Images;
 using JinaEmbed.Embedding;
 
 namespace JinaEmbed.Models;
@@ -114,9 +115,24 @@ public static class ModelLoader
             Pooling = PoolingMode.Mean,
             Normalize = true,
             MatryoshkaDimensions = config.MatryoshkaDimensions,
+            Images = new ImageInput
+            {
+                Preprocessor = new ImagePreprocessor(LoadPreprocessorConfig(directory)),
+                Prompt = JinaV4Model.ImagePrompt,
+                ImageTokenId = config.ImageTokenId,
+                SpanStartTokenId = config.VisionStartTokenId,
+                SpanEndTokenId = config.VisionEndTokenId,
+            },
             WeightDataType = DataTypeName(model.Weights.DataType),
             Context = context,
         };
+    }
+
+    // preprocessor_config.json (spec §3.3); a folder without one gets Jina's values.
+    private static ImagePreprocessorConfig LoadPreprocessorConfig(string directory)
+    {
+        string path = Path.Combine(directory, "preprocessor_config.json");
+        return File.Exists(path) ? ImagePreprocessorConfig.Load(path) : ImagePreprocessorConfig.Default;
     }
 
     private static LoadedModel LoadBert(string directory, ComputeContext context, string folderName)

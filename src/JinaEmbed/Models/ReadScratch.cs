@@ -22,10 +22,20 @@ internal sealed class ReadScratch
     /// Reads a [out, in] weight tensor with plain file reads into the reused buffer and packs it for the GEMM: BF16 stays
     /// BF16, F32 and F16 become fp32. The packed copy is the only one that stays resident.
     /// </summary>
-    public WeightMatrix Matrix(SafetensorsFile file, SafetensorsTensor tensor)
+    public WeightMatrix Matrix(SafetensorsFile file, SafetensorsTensor tensor) => Matrix(file, tensor, tensor.Shape[0], tensor.Shape[1]);
+
+    /// <summary>
+    /// As <see cref="Matrix(SafetensorsFile, SafetensorsTensor)"/>, reading the tensor as [<paramref name="outDim"/>,
+    /// <paramref name="inDim"/>] row-major (a convolution kernel flattened to a GEMM weight).
+    /// </summary>
+    public WeightMatrix Matrix(SafetensorsFile file, SafetensorsTensor tensor, int outDim, int inDim)
     {
-        int outDim = tensor.Shape[0], inDim = tensor.Shape[1];
         int count = outDim * inDim;
+        if (tensor.ElementCount != count)
+        {
+            throw new ArgumentException($"Tensor '{tensor.Name}' {tensor.ShapeText} does not hold {outDim}×{inDim} values.", nameof(tensor));
+        }
+
         if (tensor.DataType == TensorDataType.BFloat16)
         {
             var bits = Bits(count);

@@ -47,6 +47,49 @@ public sealed class JinaV4MutationTests
         Assert.True(diff > 10 * tolerance, $"pool without prefix: max abs diff {diff:E2}");
     }
 
+    [Theory]
+    [InlineData(nameof(JinaV4Mutation.NoWindowOrder))]
+    [InlineData(nameof(JinaV4Mutation.WindowOrderKept))]
+    [InlineData(nameof(JinaV4Mutation.AllFullAttention))]
+    [InlineData(nameof(JinaV4Mutation.OneDimensionalImagePositions))]
+    [InlineData(nameof(JinaV4Mutation.BidirectionalAttention))]
+    [InlineData("PoolOverAllTokens")]
+    public void ImagePathMutationBreaksTheTolerances(string mutationName)
+    {
+        // The 300×200 image (6 windows, one padded) on the realdims fixture, code adapter (spec §11.4's image rows).
+        using var expected = JsonDocument.Parse(File.ReadAllBytes(Fixtures.Path("tiny-jina-v4-realdims", "expected.json")));
+        var c = expected.RootElement.GetProperty("image_cases").EnumerateArray().Single(e => e.GetProperty("id").GetString() == "img_300x200");
+        var outputs = c.GetProperty("outputs").GetProperty("code").GetProperty("fast");
+        using var embedder = Embedder.Load(Fixtures.Path("tiny-jina-v4-realdims"), new EmbedderOptions { Threads = 2 });
+        var model = (JinaV4Model)embedder.Model;
+        var ids = Parity.Ints(c.GetProperty("input_ids"));
+        var patches = JinaV4VisionParityTests.Patches(Fixtures.Path("tiny-jina-v4-realdims"), c, model);
+        int adapter = model.Config.TaskNames.ToList().IndexOf("code");
+        var options = new EmbedOptions();
+        (double Single, double Multi) Run(bool allTokens)
+        {
+            var states = model.Forward(new EncoderBatch(ids, [0, ids.Length], [adapter]) { Images = [patches] });
+            var (start, end) = allTokens ? (0, ids.Length) : JinaV4VisionParityTests.VisionSpan(ids, model.Config, 0);
+            var multi = embedder.MultiVectorsFor(adapter, options).Project(states, ids.Length);
+            return (Parity.MaxAbs(embedder.Pool(states, start, end, options), Parity.Floats(outputs.GetProperty("single"))),
+                Parity.MaxAbs(multi.Values, Parity.Rows(outputs.GetProperty("multi"))));
+        }
+
+        double singleTolerance = JinaV4Fixture.Tolerance(expected, "single_abs"), multiTolerance = JinaV4Fixture.Tolerance(expected, "multi_abs");
+        var (single, multi) = Run(allTokens: false);
+        Assert.True(single <= singleTolerance && multi <= multiTolerance, $"as specified: {single:E2} / {multi:E2}");
+        bool allTokens = mutationName == "PoolOverAllTokens";
+        if (!allTokens)
+        {
+            var mutation = Enum.Parse<JinaV4Mutation>(mutationName);
+            model.Mutation = mutation;
+            model.VisionTower.Mutation = mutation;
+        }
+
+        (single, multi) = Run(allTokens);
+        Assert.True(single > 10 * singleTolerance || multi > 10 * multiTolerance, $"{mutationName}: single {single:E2}, multi {multi:E2} would pass");
+    }
+
     private static (JsonDocument Expected, JsonElement Case) RealDimsCase(string id)
     {
         var expected = JsonDocument.Parse(File.ReadAllBytes(Fixtures.Path("tiny-jina-v4-realdims", "expected.json")));

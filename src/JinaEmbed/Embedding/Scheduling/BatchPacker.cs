@@ -54,6 +54,9 @@ internal static class BatchPacker
             batch[s].TokenIds.CopyTo(ids, starts[s]);
         }
 
-        return new EncoderBatch(ids, starts, adapters);
+        // Image sequences carry their patches; the model runs the vision tower on them (one pass for all images).
+        return batch.Any(s => s.Image is not null)
+            ? new EncoderBatch(ids, starts, adapters) { Images = batch.Select(s => s.Image).ToList() }
+            : new EncoderBatch(ids, starts, adapters);
     }
 }

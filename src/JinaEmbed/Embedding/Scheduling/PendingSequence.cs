@@ -34,6 +34,9 @@ public sealed class PendingSequence
     /// <summary>Receives the sequence's token states, [TokenCount, hidden] row-major, valid only during the call.</summary>
     public SequenceStatesHandler OnStates { get; }
 
+    /// <summary>An image whose vision-tower features fill the sequence's placeholder rows, or null for text.</summary>
+    public Images.ImagePatches? Image { get; init; }
+
     /// <summary>Number of tokens.</summary>
     public int TokenCount => TokenIds.Length;
 

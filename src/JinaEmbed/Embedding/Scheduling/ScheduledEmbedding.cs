@@ -63,12 +63,10 @@ internal sealed class ScheduledEmbedding
         {
             var prepared = prepare(request.Items[i], i, task, options.Truncate);
             int index = i;
-            int length = prepared.Ids.Length;
-            tokenCount += length;
-            int adapter = prepared.Adapter;
-            sequences[i] = new PendingSequence(prepared.Ids, adapter, (states, _) =>
+            tokenCount += prepared.Ids.Length;
+            sequences[i] = new PendingSequence(prepared.Ids, prepared.Adapter, (states, _) =>
             {
-                var (vector, multiVector) = output(states, 0, length, adapter, options);
+                var (vector, multiVector) = prepared.Outputs(output, states, 0, options);
                 if (single)
                 {
                     vectors[index] = vector!;
@@ -78,7 +76,8 @@ internal sealed class ScheduledEmbedding
                 {
                     multi[index] = multiVector!;
                 }
-            });
+            })
+            { Image = prepared.Image };
         }
 
         var times = await Scheduler.SubmitAsync(sequences, cancellationToken).ConfigureAwait(false);
@@ -91,7 +90,7 @@ internal sealed class ScheduledEmbedding
         for (int i = 0; i < chunks.Length; i++)
         {
             chunks[i] = request.Items[i].Text
-                ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, "token-id inputs cannot be combined with late chunking.", "input");
+                ?? throw new EmbeddingException(EmbeddingErrorKind.InvalidInput, request.Items[i].IsImage ? $"input[{i}] is an image; late chunking takes text items only." : "token-id inputs cannot be combined with late chunking.", "input");
         }
 
         var plan = planLateChunks(chunks, request.Options);

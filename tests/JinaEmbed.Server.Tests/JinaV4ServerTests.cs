@@ -174,7 +174,13 @@ public class JinaV4ServerTests(JinaV4ServerFixture fixture) : IClassFixture<Jina
     public async Task InfoDescribesTheV4Model()
     {
         var info = JsonDocument.Parse(await Server.Http.GetStringAsync("/info")).RootElement;
-        Assert.Equal(["text"], info.GetProperty("modalities").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["text", "image"], info.GetProperty("modalities").EnumerateArray().Select(m => m.GetString()));
+        var image = info.GetProperty("image");
+        Assert.Equal(3136, image.GetProperty("min_pixels").GetInt64());
+        Assert.Equal(62720, image.GetProperty("max_pixels").GetInt64()); // the fixture's preprocessor_config.json (real: 602112)
+        Assert.Equal(80, image.GetProperty("max_image_tokens").GetInt32());
+        Assert.Equal(20_000_000, image.GetProperty("max_decoded_pixels").GetInt64());
+        Assert.False(image.GetProperty("url_fetching").GetBoolean());
         Assert.Equal("text-matching", info.GetProperty("default_task").GetString());
         Assert.Equal(Hidden, info.GetProperty("dimensions").GetInt32());
         Assert.Equal(Library.Info.MatryoshkaDimensions, info.GetProperty("matryoshka_dimensions").EnumerateArray().Select(v => v.GetInt32()));
@@ -219,8 +225,11 @@ public class JinaV4ServerTests(JinaV4ServerFixture fixture) : IClassFixture<Jina
             { "too long without truncate", $$"""{"input": [[1, 2], [{{tooLong}}]]}""", 400, "context_length_exceeded", "input" },
             { "too long multi vectors without truncate", $$"""{"input": [{{tooLong}}], "return_multivector": true}""", 400, "context_length_exceeded", "input" },
             { "token id past the vocabulary", $$"""{"input": [[1, {{Vocabulary}}]]}""", 400, "invalid_token_id", "input" },
-            { "image item", """{"input": [[1, 2], {"image": "iVBORw0KGgo="}]}""", 400, "unsupported_modality", "input" },
-            { "image item with multi vectors", """{"input": [{"image": "data:image/png;base64,iVBORw0KGgo="}], "return_multivector": true}""", 400, "unsupported_modality", "input" },
+            { "image item cut after the PNG signature", """{"input": [[1, 2], {"image": "iVBORw0KGgo="}]}""", 400, "invalid_image", "input" },
+            { "image item with multi vectors", """{"input": [{"image": "data:image/png;base64,iVBORw0KGgo="}], "return_multivector": true}""", 400, "invalid_image", "input" },
+            { "image item with a text media type", """{"input": [{"image": "data:text/plain;base64,iVBORw0KGgo="}]}""", 400, "invalid_image", "input" },
+            { "image URL while fetching is off", """{"input": ["a", {"image": "https://example.com/a.png"}]}""", 400, "image_url_disabled", "input" },
+            { "image item with a file URL", """{"input": [{"image": "file:///etc/passwd"}]}""", 400, "image_url_not_allowed", "input" },
             { "late chunking with an image item", """{"input": ["a", {"image": "iVBORw0KGgo="}], "late_chunking": true}""", 400, "late_chunking_image", "input" },
             { "late chunking with token ids", """{"input": [[1, 2], [3]], "late_chunking": true, "return_multivector": true}""", 400, "late_chunking_token_ids", "input" },
             { "return_multivector a string", """{"input": [[1, 2]], "return_multivector": "true"}""", 400, "invalid_type", "return_multivector" },

@@ -258,6 +258,29 @@ public sealed class HostileImageTests
     }
 
     [Fact]
+    public void JpegScanCountIsBounded()
+    {
+        var progressive = File.ReadAllBytes(ImageDecoderTests.DataPath("progressive.jpg"));
+        var scans = HeaderReader.CountJpegScans(progressive);
+        Assert.InRange(scans, 2, 20);
+        Assert.Equal(1, HeaderReader.CountJpegScans(Jpeg));
+
+        // Repeat the last scan (SOS header + its entropy-coded data) 300 times before EOI: a scan bomb.
+        var lastSos = progressive.AsSpan().LastIndexOf(new byte[] { 0xFF, 0xDA });
+        var eoi = progressive.Length - 2;
+        var scan = progressive[lastSos..eoi];
+        var bomb = new List<byte>(progressive[..eoi]);
+        for (var k = 0; k < 300; k++)
+        {
+            bomb.AddRange(scan);
+        }
+
+        bomb.AddRange(new byte[] { 0xFF, 0xD9 });
+        Assert.Equal(scans + 300, HeaderReader.CountJpegScans([.. bomb]));
+        Refused([.. bomb], ImageErrorKind.Invalid, $"has {scans + 300} scans, above the limit of 256");
+    }
+
+    [Fact]
     public void GifWithTruncatedLzw()
     {
         var gif = File.ReadAllBytes(ImageDecoderTests.DataPath("gif.gif"));

@@ -56,6 +56,64 @@ internal static class HeaderReader
 
     internal static ImageException Invalid(string message) => new(ImageErrorKind.Invalid, message);
 
+    /// <summary>Most scans a JPEG may have (normal progressive files have about 10; many tiny scans are a known CPU bomb).</summary>
+    internal const int MaxJpegScans = 256;
+
+    /// <summary>
+    /// Counts the JPEG's scans (SOS markers) by walking its segments and skipping entropy-coded data (where 0xFF is
+    /// always stuffed or a restart marker), stopping at EOI or the end of the data.
+    /// </summary>
+    internal static int CountJpegScans(ReadOnlySpan<byte> data)
+    {
+        var scans = 0;
+        var i = 2;
+        while (i + 1 < data.Length)
+        {
+            if (data[i] != 0xFF)
+            {
+                i++;
+                continue;
+            }
+
+            var marker = data[i + 1];
+            if (marker is 0xFF)
+            {
+                i++;
+                continue;
+            }
+
+            i += 2;
+            if (marker is 0xD9)
+            {
+                break;
+            }
+
+            if (marker is 0x00 or 0x01 or 0xD8 or (>= 0xD0 and <= 0xD7))
+            {
+                continue;
+            }
+
+            if (i + 2 > data.Length)
+            {
+                break;
+            }
+
+            i += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
+            if (marker == 0xDA)
+            {
+                scans++;
+
+                // Entropy-coded data: runs to the next marker that is neither a stuffed 0xFF00 nor a restart marker.
+                while (i + 1 < data.Length && !(data[i] == 0xFF && data[i + 1] is not (0x00 or 0xFF or (>= 0xD0 and <= 0xD7))))
+                {
+                    i++;
+                }
+            }
+        }
+
+        return scans;
+    }
+
     /// <summary>The format's usual written name (PNG, JPEG, WebP, GIF, BMP).</summary>
     internal static string Name(ImageFormat format) => format switch
     {

@@ -32,6 +32,13 @@ public static class ImageDecoder
                 $"The {HeaderReader.Name(header.Format)} image is {header.Width}×{header.Height} = {pixels:N0} pixels, above the limit of {maxPixels:N0} pixels.");
         }
 
+        if (header.Format == ImageFormat.Jpeg && HeaderReader.CountJpegScans(data) is var scans && scans > HeaderReader.MaxJpegScans)
+        {
+            throw new ImageException(
+                ImageErrorKind.Invalid,
+                $"The JPEG image has {scans} scans, above the limit of {HeaderReader.MaxJpegScans} (normal progressive JPEGs have about 10).");
+        }
+
         try
         {
             if (header.Format == ImageFormat.Png && header.BitDepth == 16)

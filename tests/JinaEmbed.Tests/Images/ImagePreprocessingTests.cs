@@ -189,22 +189,18 @@ public sealed class ImagePreprocessingTests
     }
 
     [Fact]
-    public void DownscalingALargeImageIsFast()
+    public void ATwentyMegapixelPhotoDownscalesToTheMaxPixelsGrid()
     {
-        // 20 MP → 602112 pixels must take well under a second on one core (the fixture-exact kernel).
+        // 5472×3648 (20 MP) → smart_resize under 602112 pixels; time is measured in bench/, not here.
         var (srcW, srcH) = (5472, 3648);
         var px = new byte[srcW * srcH * 3];
         new Random(1).NextBytes(px);
-        var image = new RgbImage(srcW, srcH, px);
         var pre = new ImagePreprocessor(ImagePreprocessorConfig.Default);
         var (h, w) = pre.TargetSize(srcH, srcW);
-        Assert.True(h * w <= 602112);
-        pre.Preprocess(image); // warm-up (JIT)
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        var patches = pre.Preprocess(image);
-        sw.Stop();
-        Console.WriteLine($"preprocess {srcW}×{srcH} → {w}×{h}: {sw.Elapsed.TotalMilliseconds:0} ms");
-        Assert.Equal(h * w / 196, patches.PatchCount);
-        Assert.True(sw.Elapsed.TotalSeconds < 2.0, $"preprocess of {srcW}×{srcH} → {w}×{h} took {sw.Elapsed.TotalMilliseconds:0} ms");
+        Assert.Equal((616, 924), (h, w));
+        var patches = pre.Preprocess(new RgbImage(srcW, srcH, px));
+        Assert.Equal((44, 66), (patches.GridHeight, patches.GridWidth));
+        Assert.Equal(726, patches.ImageTokens);
+        Assert.All(patches.PixelValues, v => Assert.True(float.IsFinite(v)));
     }
 }

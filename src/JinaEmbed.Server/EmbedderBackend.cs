@@ -65,16 +65,14 @@ internal sealed class EmbedderBackend : IEmbeddingBackend
         MaxRequestTokens = options.MaxTokensPerRequest,
     };
 
-    /// <summary>The resize bounds of an image model's folder (its preprocessor_config.json, else Jina's defaults); null for text-only models.</summary>
-    public static ImageResizeInfo? ReadImageResize(string modelDirectory, ModelInfo info)
+    /// <summary>The resize bounds of an image model (from ModelInfo: its preprocessor_config.json, else Jina's defaults); null for text-only models.</summary>
+    public static ImageResizeInfo? ReadImageResize(ModelInfo info)
     {
-        if (!info.Modalities.Contains(RequestMapping.ImageModality))
+        if (info.ImagePreprocessing is not { } config || !info.Modalities.Contains(RequestMapping.ImageModality))
         {
             return null;
         }
 
-        var path = Path.Combine(modelDirectory, "preprocessor_config.json");
-        var config = File.Exists(path) ? ImagePreprocessorConfig.Load(path) : ImagePreprocessorConfig.Default;
         long merged = (long)config.PatchSize * config.MergeSize * config.PatchSize * config.MergeSize;
         return new ImageResizeInfo(config.MinPixels, config.MaxPixels, (int)(config.MaxPixels / merged));
     }

@@ -55,7 +55,7 @@ public sealed class EmbeddingServer : IAsyncDisposable
                 var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = options.MaxBatchTokens, MaxImagePixels = options.MaxImagePixels });
                 try
                 {
-                    return new EmbedderBackend(embedder, ModelFolderInfo.FromPath(directory), options, EmbedderBackend.ReadImageResize(directory, embedder.Info));
+                    return new EmbedderBackend(embedder, ModelFolderInfo.FromPath(directory), options, EmbedderBackend.ReadImageResize(embedder.Info));
                 }
                 catch
                 {

@@ -36,6 +36,7 @@ public sealed partial class Embedder : IDisposable
             AllowsBaseModel = loaded.AllowsBaseModel,
             MultiVectorDimensions = (_model as IMultiVectorModel)?.MultiVectorSize,
             Modalities = loaded.Images is null ? ["text"] : ["text", "image"],
+            ImagePreprocessing = loaded.Images?.Preprocessor.Config,
             MatryoshkaDimensions = loaded.MatryoshkaDimensions,
             WeightDataType = loaded.WeightDataType,
             AdapterCount = _model.AdapterCount,
@@ -244,7 +245,7 @@ public sealed partial class Embedder : IDisposable
         try
         {
             var pixels = item.Pixels ?? ImageDecoder.Decode(item.ImageBytes, Options.MaxImagePixels);
-            patches = images.Preprocessor.Preprocess(pixels);
+            patches = images.Preprocessor.PreprocessDeferred(pixels);
         }
         catch (ImageException e)
         {

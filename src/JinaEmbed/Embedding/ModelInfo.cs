@@ -31,8 +31,11 @@ public sealed record ModelInfo
     /// <summary>Width of one multi-vector per token (128 for jina-embeddings-v4), or null when the model has no multi-vector head.</summary>
     public int? MultiVectorDimensions { get; init; }
 
-    /// <summary>Input kinds the model embeds (<c>text</c>; jina-embeddings-v4 will add <c>image</c>).</summary>
+    /// <summary>Input kinds the model embeds (<c>text</c>; jina-embeddings-v4 adds <c>image</c>).</summary>
     public IReadOnlyList<string> Modalities { get; init; } = ["text"];
+
+    /// <summary>The image preprocessing (resize bounds, patch and merge sizes) of a model that takes images; else null.</summary>
+    public Images.ImagePreprocessorConfig? ImagePreprocessing { get; init; }
 
     /// <summary>Matryoshka sizes the model was trained for (any size 1..HiddenSize is accepted).</summary>
     public required IReadOnlyList<int> MatryoshkaDimensions { get; init; }

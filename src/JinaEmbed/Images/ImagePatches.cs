@@ -7,6 +7,11 @@ namespace JinaEmbed.Images;
 /// </summary>
 public sealed class ImagePatches
 {
+    private readonly object _gate = new();
+    private float[]? _pixelValues;
+    private RgbImage? _resized;
+    private Func<RgbImage, float[]>? _patchify;
+
     /// <summary>Wraps patch rows; <paramref name="gridHeight"/> × <paramref name="gridWidth"/> patches, both even.</summary>
     public ImagePatches(float[] pixelValues, int gridHeight, int gridWidth, int patchInputSize)
     {
@@ -21,14 +26,44 @@ public sealed class ImagePatches
             throw new ArgumentException($"pixelValues must hold {gridHeight}×{gridWidth} patches of {patchInputSize} values.", nameof(pixelValues));
         }
 
-        PixelValues = pixelValues;
+        _pixelValues = pixelValues;
         GridHeight = gridHeight;
         GridWidth = gridWidth;
         PatchInputSize = patchInputSize;
     }
 
-    /// <summary>Normalised patch rows, [PatchCount, PatchInputSize].</summary>
-    public float[] PixelValues { get; }
+    // Deferred: the resized image, patchified on first read of PixelValues (then dropped).
+    internal ImagePatches(RgbImage resized, int gridHeight, int gridWidth, int patchInputSize, Func<RgbImage, float[]> patchify)
+    {
+        _resized = resized;
+        _patchify = patchify;
+        GridHeight = gridHeight;
+        GridWidth = gridWidth;
+        PatchInputSize = patchInputSize;
+    }
+
+    /// <summary>Normalised patch rows, [PatchCount, PatchInputSize] (computed on first read for deferred patches).</summary>
+    public float[] PixelValues
+    {
+        get
+        {
+            if (Volatile.Read(ref _pixelValues) is { } values)
+            {
+                return values;
+            }
+
+            lock (_gate)
+            {
+                if (_pixelValues is null)
+                {
+                    _pixelValues = _patchify!(_resized!);
+                    (_resized, _patchify) = (null, null);
+                }
+
+                return _pixelValues;
+            }
+        }
+    }
 
     /// <summary>Patch rows of the image (gh = resized height / 14).</summary>
     public int GridHeight { get; }

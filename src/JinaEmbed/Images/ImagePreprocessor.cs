@@ -32,17 +32,27 @@ public sealed class ImagePreprocessor
         return Patchify(resized);
     }
 
+    /// <summary>
+    /// Resizes now and normalises + patchifies when the patches are first read: a queued image holds its resized bytes
+    /// (≤ 1.8 MB at Jina's max_pixels) instead of its fp32 patches (8× more) until a forward pass takes it.
+    /// </summary>
+    /// <exception cref="ImageException">Aspect ratio above 200.</exception>
+    public ImagePatches PreprocessDeferred(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var (h, w) = TargetSize(image.Height, image.Width);
+        var resized = BicubicResize.Resize(image, h, w);
+        CheckPatchable(resized);
+        return new ImagePatches(resized, h / Config.PatchSize, w / Config.PatchSize, Config.PatchInputSize, r => Patchify(r).PixelValues);
+    }
+
     /// <summary>Normalises and patchifies an image whose sides are already multiples of patch × merge (spec §7.4–§7.5).</summary>
     public ImagePatches Patchify(RgbImage resized)
     {
-        ArgumentNullException.ThrowIfNull(resized);
+        CheckPatchable(resized);
         var p = Config.PatchSize;
         var m = Config.MergeSize;
         var t = Config.TemporalPatchSize;
-        if (resized.Height % (p * m) != 0 || resized.Width % (p * m) != 0)
-        {
-            throw new ArgumentException($"The image is {resized.Width}×{resized.Height}; both sides must be multiples of {p * m}.", nameof(resized));
-        }
 
         var gh = resized.Height / p;
         var gw = resized.Width / p;
@@ -89,6 +99,16 @@ public sealed class ImagePreprocessor
         }
 
         return new ImagePatches(values, gh, gw, rowSize);
+    }
+
+    private void CheckPatchable(RgbImage resized)
+    {
+        ArgumentNullException.ThrowIfNull(resized);
+        int side = Config.PatchSize * Config.MergeSize;
+        if (resized.Height % side != 0 || resized.Width % side != 0)
+        {
+            throw new ArgumentException($"The image is {resized.Width}×{resized.Height}; both sides must be multiples of {side}.", nameof(resized));
+        }
     }
 
     /// <summary>v = (x − m_c) / s_c in float32 for every byte value, m_c = fp32(mean_c · fp32(1/rescale)), likewise s_c (spec §7.4).</summary>

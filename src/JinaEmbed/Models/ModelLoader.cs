@@ -3,8 +3,8 @@
 using System.Text.Json;
 using JinaEmbed.Checkpoints;
 using JinaEmbed.Compute;
-using JinaEmbed.Images;
 using JinaEmbed.Embedding;
+using JinaEmbed.Images;
 
 namespace JinaEmbed.Models;
 

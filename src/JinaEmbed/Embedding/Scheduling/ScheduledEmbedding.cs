@@ -64,6 +64,12 @@ internal sealed class ScheduledEmbedding
             var prepared = prepare(request.Items[i], i, task, options.Truncate);
             int index = i;
             tokenCount += prepared.Ids.Length;
+
+            // Refuse as soon as the prepared items pass the request limit, so a request of many images never holds them all.
+            if (tokenCount > Scheduler.Options.MaxRequestTokens)
+            {
+                throw new EmbeddingException(EmbeddingErrorKind.TooLarge, $"the request has more than {Scheduler.Options.MaxRequestTokens} tokens (input[0..{i}] alone have {tokenCount}); the limit is {Scheduler.Options.MaxRequestTokens}", "input");
+            }
             sequences[i] = new PendingSequence(prepared.Ids, prepared.Adapter, (states, _) =>
             {
                 var (vector, multiVector) = prepared.Outputs(output, states, 0, options);

@@ -58,6 +58,15 @@ internal sealed class BenchOptions
     /// <summary>Run only the attention micro-benchmark at these sequence lengths (one segment each).</summary>
     public int[]? AttentionLengths { get; private set; }
 
+    /// <summary>v4: the image benchmark instead of the text one (vision GEMM shapes, then per image size each stage's time).</summary>
+    public bool Images { get; private set; }
+
+    /// <summary>v4 --images: source image sizes, width × height (defaults: a max-size 4000×3000 photo and 300×200).</summary>
+    public List<(int Width, int Height)> ImageSizes { get; private set; } = [(4000, 3000), (300, 200)];
+
+    /// <summary>v4 --images: timed repetitions per large image (images under 1024 patches get three times as many).</summary>
+    public int ImageReps { get; private set; } = 3;
+
     /// <summary>Internal: run one engine in this (child) process and write its result here.</summary>
     public string? ChildEngine { get; private set; }
 
@@ -75,7 +84,7 @@ internal sealed class BenchOptions
                 case "--data": options.DataDirectory = Path.GetFullPath(Value()); break;
                 case "--shared": options.SharedDirectory = Path.GetFullPath(Value()); break;
                 case "--python": options.Python = Value(); break;
-                case "--quick": options.Quick = true; options.TokensPerBatch = 1024; options.QueryReps = 15; options.QueryRepsPeer = 5; break;
+                case "--quick": options.Quick = true; options.TokensPerBatch = 1024; options.QueryReps = 15; options.QueryRepsPeer = 5; options.ImageReps = 1; break;
                 case "--tokens-per-batch": options.TokensPerBatch = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--skip-ort": options.SkipPeer = true; break;
                 case "--skip-engine": options.SkipEngine = true; break;
@@ -98,6 +107,15 @@ internal sealed class BenchOptions
                 case "--only": options.V4Only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
                 case "--workloads": options.WorkloadsPath = Path.GetFullPath(Value()); break;
                 case "--attention": options.AttentionLengths = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--images": options.Images = true; break;
+                case "--image-sizes":
+                    options.ImageSizes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(size =>
+                    {
+                        var wh = size.Split('x', 'X', '×');
+                        return (int.Parse(wh[0], CultureInfo.InvariantCulture), int.Parse(wh[1], CultureInfo.InvariantCulture));
+                    })];
+                    break;
+                case "--reps": options.ImageReps = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--child": options.ChildEngine = Value(); break;
                 case "--child-result": options.ChildResultPath = Value(); break;
                 case "--help" or "-h":
@@ -115,6 +133,11 @@ internal sealed class BenchOptions
                                         [--json FILE]
                         jina-embeddings-v4: JinaEmbed vs llama.cpp (bench/llama-cpp/setup.sh builds the driver) on the
                         synthetic full-size v4 weights (generated, and converted to GGUF, under --data if absent).
+
+                        JinaEmbed.Bench --model v4 --images [--threads N] [--data DIR] [--image-sizes 4000x3000,300x200]
+                                        [--reps 3] [--skip-gemm] [--skip-engine] [--quick] [--json FILE]
+                        jina-embeddings-v4 images: GEMM at the vision tower's shapes, then per image size (width × height)
+                        preprocessing, vision tower, language model and the whole model call against their FLOP bound.
 
                         JinaEmbed.Bench generate-v4 OUT_DIR [--dtype BF16|F32] [--config CONFIG_JSON] [--shared DIR]
                         JinaEmbed.Bench gguf-v4 MODEL_DIR OUT.gguf [--task retrieval] [--dtype bf16|f32]

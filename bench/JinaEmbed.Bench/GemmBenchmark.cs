@@ -6,7 +6,9 @@ using JinaEmbed.Compute;
 namespace JinaEmbed.Bench;
 
 /// <summary>One GEMM shape's result.</summary>
-internal sealed record GemmResult(int M, int N, int K, string Weights, double Gflops, double FractionOfPeak);
+/// <summary>One GEMM shape's result; <see cref="CpuGflops"/> = FLOPs over the process CPU time of all timed calls × threads
+/// (stays readable when neighbours take the cores; the pool's spin-wait between calls counts as CPU time, so it reads low).</summary>
+internal sealed record GemmResult(int M, int N, int K, string Weights, double Gflops, double FractionOfPeak, double CpuGflops = 0, string? Name = null);
 
 /// <summary>Runs the GEMM micro-benchmark.</summary>
 internal static class GemmBenchmark
@@ -14,7 +16,27 @@ internal static class GemmBenchmark
     /// <summary>jina-embeddings-v4's LM linears at M = 512: q/o (2048×2048), gate/up (11008×2048), down (2048×11008).</summary>
     public static readonly (int M, int N, int K)[] V4Shapes = [(512, 2048, 2048), (512, 11008, 2048), (512, 2048, 11008)];
 
+    /// <summary>
+    /// The v4 vision tower's linears (spec §6) for a max-size image (N = 3072 patches, 768 merged tokens) and a 300×200
+    /// image (N = 308, 77 merged tokens): patch embedding 1176→1280, qkv 1280→3840, proj 1280→1280, gate/up
+    /// 1280→3420, down 3420→1280, merger 5120→5120 and 5120→2048 (on the merged rows).
+    /// </summary>
+    public static (string Name, int M, int N, int K)[] VisionShapes(int patches) =>
+    [
+        ("patch", patches, 1280, 1176),
+        ("qkv", patches, 3840, 1280),
+        ("proj", patches, 1280, 1280),
+        ("gate/up", patches, 3420, 1280),
+        ("down", patches, 1280, 3420),
+        ("merger.0", patches / 4, 5120, 5120),
+        ("merger.2", patches / 4, 2048, 5120),
+    ];
+
     public static (double PeakGflops, List<GemmResult> Shapes) Run(ComputeContext context, bool quick, (int M, int N, int K)[]? only = null)
+        => Run(context, quick, only?.Select(s => ((string?)null, s.M, s.N, s.K)).ToArray(), [true, false]);
+
+    /// <summary>The peak, then each shape with the given weight types (true = BF16); names label the results.</summary>
+    public static (double PeakGflops, List<GemmResult> Shapes) Run(ComputeContext context, bool quick, (string? Name, int M, int N, int K)[]? only, bool[] weightTypes)
     {
         double peak = 0;
         for (int i = 0; i < 3; i++)
@@ -23,12 +45,13 @@ internal static class GemmBenchmark
         }
 
         var results = new List<GemmResult>();
-        (int M, int N, int K)[] shapes = only ?? (quick
-            ? [(512, 1024, 1024)]
-            : [(512, 1024, 1024), (16, 1024, 1024), (512, 3072, 1024), (512, 4096, 1024), (512, 1024, 4096)]);
-        foreach (var (m, n, k) in shapes)
+        (string? Name, int M, int N, int K)[] shapes = only ?? (quick
+            ? [(null, 512, 1024, 1024)]
+            : [(null, 512, 1024, 1024), (null, 16, 1024, 1024), (null, 512, 3072, 1024), (null, 512, 4096, 1024), (null, 512, 1024, 4096)]);
+        var process = Process.GetCurrentProcess();
+        foreach (var (name, m, n, k) in shapes)
         {
-            foreach (bool bf16 in new[] { true, false })
+            foreach (bool bf16 in weightTypes)
             {
                 var random = new Random(m + n + k);
                 var x = new float[m * k];
@@ -58,6 +81,8 @@ internal static class GemmBenchmark
                 double flop = 2.0 * m * n * k;
                 int reps = Math.Clamp((int)((quick ? 1e10 : 4e10) / flop), 20, 2000);
                 double best = double.MaxValue;
+                process.Refresh();
+                var cpu = process.TotalProcessorTime;
                 for (int r = 0; r < reps; r++)
                 {
                     long start = Stopwatch.GetTimestamp();
@@ -65,8 +90,11 @@ internal static class GemmBenchmark
                     best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
                 }
 
+                process.Refresh();
+                double cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
                 double gflops = flop / best / 1e9;
-                results.Add(new GemmResult(m, n, k, bf16 ? "bf16" : "fp32", gflops, gflops / peak));
+                double cpuGflops = cpuSeconds > 0 ? flop * reps / cpuSeconds * context.Threads / 1e9 : 0;
+                results.Add(new GemmResult(m, n, k, bf16 ? "bf16" : "fp32", gflops, gflops / peak, cpuGflops, name));
             }
         }
 

@@ -18,7 +18,8 @@ var json = new JsonSerializerOptions { WriteIndented = true };
 
 if (options.Model == "v4")
 {
-    return options.ChildEngine != null ? V4Bench.RunOurs(options, Log) : V4Bench.Run(options, Log);
+    return options.Images ? V4ImageBench.Run(options, Log)
+        : options.ChildEngine != null ? V4Bench.RunOurs(options, Log) : V4Bench.Run(options, Log);
 }
 
 if (options.ChildEngine is { } engineName)

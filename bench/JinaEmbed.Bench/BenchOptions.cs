@@ -67,6 +67,12 @@ internal sealed class BenchOptions
     /// <summary>v4 --images: timed repetitions per large image (images under 1024 patches get three times as many).</summary>
     public int ImageReps { get; private set; } = 3;
 
+    /// <summary>v4 --images: the peak (GFLOP/s) the FLOP bounds use instead of the one measured now (a loaded machine measures low).</summary>
+    public double? PeakGflops { get; private set; }
+
+    /// <summary>v4 --images: GEMM shapes M×N×K to measure instead of the vision tower's (e.g. 77x5120x5120).</summary>
+    public (int M, int N, int K)[]? GemmShapes { get; private set; }
+
     /// <summary>Internal: run one engine in this (child) process and write its result here.</summary>
     public string? ChildEngine { get; private set; }
 
@@ -115,6 +121,14 @@ internal sealed class BenchOptions
                         return (int.Parse(wh[0], CultureInfo.InvariantCulture), int.Parse(wh[1], CultureInfo.InvariantCulture));
                     })];
                     break;
+                case "--peak": options.PeakGflops = double.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--gemm-shapes":
+                    options.GemmShapes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(shape =>
+                    {
+                        var mnk = shape.Split('x').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                        return (mnk[0], mnk[1], mnk[2]);
+                    })];
+                    break;
                 case "--reps": options.ImageReps = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--child": options.ChildEngine = Value(); break;
                 case "--child-result": options.ChildResultPath = Value(); break;
@@ -135,7 +149,7 @@ internal sealed class BenchOptions
                         synthetic full-size v4 weights (generated, and converted to GGUF, under --data if absent).
 
                         JinaEmbed.Bench --model v4 --images [--threads N] [--data DIR] [--image-sizes 4000x3000,300x200]
-                                        [--reps 3] [--skip-gemm] [--skip-engine] [--quick] [--json FILE]
+                                        [--reps 3] [--peak GFLOPS] [--gemm-shapes MxNxK,…] [--skip-gemm] [--skip-engine] [--quick] [--json FILE]
                         jina-embeddings-v4 images: GEMM at the vision tower's shapes, then per image size (width × height)
                         preprocessing, vision tower, language model and the whole model call against their FLOP bound.
 

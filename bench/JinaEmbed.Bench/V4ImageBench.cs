@@ -33,8 +33,11 @@ internal sealed class ImageStage
     /// <summary>FLOPs over the median process CPU time × threads (set by the caller's thread count).</summary>
     public double CpuGflops { get; set; }
 
-    /// <summary>Median time ÷ (FLOPs at the measured peak): 1 = the FLOP bound.</summary>
+    /// <summary>Median time ÷ (FLOPs at the peak): 1 = the FLOP bound.</summary>
     public double OverFlopBound { get; set; }
+
+    /// <summary>The same with the median process CPU time ÷ threads as the time: what the stage costs when the cores are shared.</summary>
+    public double OverFlopBoundByCpu { get; set; }
 
     internal static double Median(List<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt((values.Count - 1) / 2);
 }
@@ -87,6 +90,9 @@ internal sealed class ImageSizeResult
     public double TotalSeconds { get; set; }
 
     public double TotalOverFlopBound { get; set; }
+
+    /// <summary>The same by CPU time ÷ threads.</summary>
+    public double TotalOverFlopBoundByCpu { get; set; }
 
     public long PeakResidentBytes { get; set; }
 
@@ -200,6 +206,11 @@ internal static class V4ImageBench
         {
             var shapes = sizes.Select(s => SmartResize(s.Height, s.Width)).Select(r => r.Height / 14 * (r.Width / 14)).Distinct()
                 .SelectMany(GemmBenchmark.VisionShapes).Select(s => ((string?)s.Name, s.M, s.N, s.K)).ToArray();
+            if (options.GemmShapes is { } only)
+            {
+                shapes = [.. only.Select(s => ((string?)"custom", s.M, s.N, s.K))];
+            }
+
             var (measured, results) = GemmBenchmark.Run(context, options.Quick, shapes, [true]);
             peak = measured;
             log($"peak FMA: {peak:F1} GFLOP/s ({options.Threads} threads, {context.Tier})");
@@ -214,6 +225,13 @@ internal static class V4ImageBench
         {
             peak = Enumerable.Range(0, 3).Max(_ => FmaPeak.MeasureGflops(context, options.Quick ? 5_000_000 : 20_000_000));
             log($"peak FMA: {peak:F1} GFLOP/s ({options.Threads} threads, {context.Tier})");
+        }
+
+        report["measuredPeakGflops"] = peak;
+        if (options.PeakGflops is { } reference)
+        {
+            log($"FLOP bounds use the given peak {reference:F1} GFLOP/s (measured now: {peak:F1})");
+            peak = reference;
         }
 
         report["peakGflops"] = peak;
@@ -380,10 +398,13 @@ internal static class V4ImageBench
             {
                 stage.OverFlopBound = stage.MedianSeconds / (stage.Flop / (peak * 1e9));
                 stage.CpuGflops = stage.Flop / ImageStage.Median(stage.CpuSeconds) * context.Threads / 1e9;
+                stage.OverFlopBoundByCpu = ImageStage.Median(stage.CpuSeconds) / context.Threads / (stage.Flop / (peak * 1e9));
             }
 
             r.TotalSeconds = (r.Preprocessing?.MedianSeconds ?? 0) + r.Model.MedianSeconds;
             r.TotalOverFlopBound = r.TotalSeconds / (r.Model.Flop / (peak * 1e9));
+            double totalCpu = (r.Preprocessing is { } pp ? ImageStage.Median(pp.CpuSeconds) : 0) + ImageStage.Median(r.Model.CpuSeconds);
+            r.TotalOverFlopBoundByCpu = totalCpu / context.Threads / (r.Model.Flop / (peak * 1e9));
             results.Add(r);
         }
 
@@ -394,7 +415,7 @@ internal static class V4ImageBench
     private static void PrintTable(List<ImageSizeResult> results, double peak, int threads)
     {
         Console.WriteLine();
-        Console.WriteLine(FormattableString.Invariant($"v4 images, {threads} threads, measured peak {peak:F1} GFLOP/s; median s [min–max], GFLOP/s (wall / CPU-time × threads), × FLOP bound"));
+        Console.WriteLine(FormattableString.Invariant($"v4 images, {threads} threads, peak {peak:F1} GFLOP/s; median s [min–max], GFLOP/s (wall / CPU time × threads), × FLOP bound (wall / CPU time ÷ threads)"));
         foreach (var r in results)
         {
             Console.WriteLine(FormattableString.Invariant($"{r.Name}: grid {r.GridHeight}×{r.GridWidth}, N = {r.Patches}, n = {r.ImageTokens}, S = {r.SequenceLength}, PNG {r.PngBytes / 1e6:F2} MB, pixel values {(r.RealPixelValues ? "from the preprocessor" : "synthetic")}, peak RSS {r.PeakResidentBytes / 1e9:F2} GB"));
@@ -409,10 +430,10 @@ internal static class V4ImageBench
 
             foreach (var (name, s) in new[] { ("vision tower", r.Vision), ("language model", r.LanguageModel), ("model call", r.Model) })
             {
-                Console.WriteLine(FormattableString.Invariant($"  {name,-15} {s.MedianSeconds,8:F3} s [{s.MinSeconds:F3}–{s.MaxSeconds:F3}]  {s.Flop / 1e12:F3} TFLOP  {s.Gflops:F1} / {s.CpuGflops:F1} GFLOP/s  {s.OverFlopBound:F2}× bound"));
+                Console.WriteLine(FormattableString.Invariant($"  {name,-15} {s.MedianSeconds,8:F3} s [{s.MinSeconds:F3}–{s.MaxSeconds:F3}]  {s.Flop / 1e12:F3} TFLOP  {s.Gflops:F1} / {s.CpuGflops:F1} GFLOP/s  {s.OverFlopBound:F2}× / {s.OverFlopBoundByCpu:F2}× bound"));
             }
 
-            Console.WriteLine(FormattableString.Invariant($"  total           {r.TotalSeconds,8:F3} s  {r.TotalOverFlopBound:F2}× the FLOP bound{(r.Preprocessing == null ? " (without preprocessing)" : "")}"));
+            Console.WriteLine(FormattableString.Invariant($"  total           {r.TotalSeconds,8:F3} s  {r.TotalOverFlopBound:F2}× the FLOP bound ({r.TotalOverFlopBoundByCpu:F2}× by CPU time){(r.Preprocessing == null ? " (without preprocessing)" : "")}"));
         }
     }
 

@@ -315,6 +315,13 @@ internal static class V4ImageBench
 
             var png = PngWriter.Encode(width, height, PngWriter.TestPicture(width, height));
             r.PngBytes = png.Length;
+            string pngPath = Path.Combine(options.DataDirectory, "v4-images", $"{r.Name}.png");
+            if (!File.Exists(pngPath))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(pngPath)!);
+                File.WriteAllBytes(pngPath, png); // kept for other tools (e.g. the CLI's embed --images)
+            }
+
             GC.Collect();
             ProcessMemory.ResetPeak();
 

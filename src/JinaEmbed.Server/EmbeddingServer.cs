@@ -52,7 +52,7 @@ public sealed class EmbeddingServer : IAsyncDisposable
             () =>
             {
                 var directory = ModelSource.ResolveAsync(model, HubOptions.FromEnvironment()).GetAwaiter().GetResult();
-                var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = options.MaxBatchTokens, MaxImagePixels = options.MaxImagePixels });
+                var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = options.MaxBatchTokens, MaxImagePixels = options.MaxImagePixels, Precision = options.Precision });
                 try
                 {
                     return new EmbedderBackend(embedder, ModelFolderInfo.FromPath(directory), options, EmbedderBackend.ReadImageResize(embedder.Info));

@@ -32,6 +32,12 @@ public sealed class ServerOptions
     /// <summary>Compute threads of the inference loop (≤ 0: one per core). Fewer leave cores for HTTP and tokenization.</summary>
     public int Threads { get; set; }
 
+    /// <summary>
+    /// Arithmetic of the linear layers: <c>Exact</c> (default; the reference path) or <c>Int8</c> (weights quantised at
+    /// load: about half the memory and faster, at the fidelity measured in docs/int8.md).
+    /// </summary>
+    public JinaEmbed.Compute.Precision Precision { get; set; } = JinaEmbed.Compute.Precision.Exact;
+
     /// <summary>Task used when a request names none; <c>none</c> selects the base model.</summary>
     public string DefaultTask { get; set; } = "text-matching";
 

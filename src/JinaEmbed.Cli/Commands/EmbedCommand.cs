@@ -39,6 +39,7 @@ internal static class EmbedCommand
         var truncate = new Option<bool>("--truncate") { Description = "Cut inputs longer than the model's maximum instead of failing" };
         var noNormalize = new Option<bool>("--no-normalize") { Description = "Do not L2-normalise the vectors" };
         var threads = new Option<int?>("--threads") { Description = "Compute threads (default: one per core)" };
+        var precision = PrecisionOption.Create();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output" };
         var images = new Option<string[]>("--images")
         {
@@ -47,7 +48,7 @@ internal static class EmbedCommand
             HelpName = "dir|file",
             AllowMultipleArgumentsPerToken = true,
         };
-        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, multiVector, lateChunking, document, chunkSize, batchTokens, truncate, noNormalize, threads, quiet, images])
+        foreach (var option in (Option[])[input, inputFormat, field, column, output, outputFormat, task, dimensions, multiVector, lateChunking, document, chunkSize, batchTokens, truncate, noNormalize, threads, quiet, images, precision])
         {
             command.Options.Add(option);
         }
@@ -92,7 +93,7 @@ internal static class EmbedCommand
                 var imageFiles = imageArguments.Length > 0 ? ImageInput.ListFiles(imageArguments) : null;
                 var quietRun = parse.GetValue(quiet);
                 var directory = await model.ResolveAsync(parse, quietRun, cancellationToken).ConfigureAwait(false);
-                var embedderOptions = new EmbedderOptions { Threads = parse.GetValue(threads) ?? 0 };
+                var embedderOptions = new EmbedderOptions { Threads = parse.GetValue(threads) ?? 0, Precision = PrecisionOption.Parse(parse.GetValue(precision)) ?? Compute.Precision.Exact };
                 if (parse.GetValue(batchTokens) is int batchBudget)
                 {
                     embedderOptions = embedderOptions with { MaxBatchTokens = batchBudget };

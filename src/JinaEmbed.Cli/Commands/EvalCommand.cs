@@ -23,10 +23,12 @@ internal static class EvalCommand
         var data = new Option<string>("--data") { Description = "STS Benchmark file (tab-separated, e.g. sts-test.csv)", Required = true };
         var task = new Option<string?>("--task") { Description = "Task (adapter or prompt name, e.g. text-matching); default: the model's default (jina-embeddings-v4: text-matching)" };
         var threads = new Option<int>("--threads") { Description = "Compute threads (0: one per core)" };
+        var precision = PrecisionOption.Create();
         model.AddTo(sts);
         sts.Options.Add(data);
         sts.Options.Add(task);
         sts.Options.Add(threads);
+        sts.Options.Add(precision);
         sts.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -34,7 +36,7 @@ internal static class EvalCommand
             {
                 var pairs = StsBenchmark.Load(parse.GetValue(data)!);
                 var directory = await model.ResolveAsync(parse, quiet: false, cancellationToken).ConfigureAwait(false);
-                using var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = parse.GetValue(threads) });
+                using var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = parse.GetValue(threads), Precision = PrecisionOption.Parse(parse.GetValue(precision)) ?? Compute.Precision.Exact });
                 var result = StsBenchmark.Evaluate(embedder, pairs, new EmbedOptions { Task = parse.GetValue(task), Truncate = true });
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pairs        {result.Pairs} ({result.UniqueSentences} distinct sentences)"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spearman     {result.Spearman:F2}"));

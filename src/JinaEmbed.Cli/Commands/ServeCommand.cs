@@ -23,10 +23,11 @@ internal static class ServeCommand
         var queueCapacity = new Option<int?>("--queue-capacity") { Description = "Queued sequences before 429 (default 4096)." };
         var modelName = new Option<string?>("--served-model-name") { Description = "Name reported to clients (default: the model folder's name)." };
         var images = new ImageFlags();
+        var precision = PrecisionOption.Create();
 
         var command = new Command("serve", "Run the HTTP server (Jina and OpenAI /v1/embeddings).")
         {
-            model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName,
+            model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName, precision,
         };
         images.AddTo(command);
         var hub = new ModelOptions();
@@ -36,7 +37,7 @@ internal static class ServeCommand
             ServerOptions options;
             try
             {
-                options = ToOptions(parse, model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName, images);
+                options = ToOptions(parse, model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName, images, precision);
                 options.Validate();
             }
             catch (ArgumentException e)
@@ -86,7 +87,7 @@ internal static class ServeCommand
     }
 
     /// <summary>Flags over appsettings.json and JINAEMBED_* (a flag left out keeps the configured value).</summary>
-    internal static ServerOptions ToOptions(ParseResult parse, Option<string?> model, Option<string?> host, Option<int?> port, Option<string?> apiKey, Option<int?> threads, Option<string?> defaultTask, Option<int?> maxBatchTokens, Option<int?> queueCapacity, Option<string?> modelName, ImageFlags images)
+    internal static ServerOptions ToOptions(ParseResult parse, Option<string?> model, Option<string?> host, Option<int?> port, Option<string?> apiKey, Option<int?> threads, Option<string?> defaultTask, Option<int?> maxBatchTokens, Option<int?> queueCapacity, Option<string?> modelName, ImageFlags images, Option<string?>? precision = null)
     {
         static string? Text(int? value) => value?.ToString(CultureInfo.InvariantCulture);
         var options = ServerConfiguration.Load(overrides: new Dictionary<string, string?>
@@ -100,6 +101,7 @@ internal static class ServeCommand
             [nameof(ServerOptions.MaxBatchTokens)] = Text(parse.GetValue(maxBatchTokens)),
             [nameof(ServerOptions.QueueCapacity)] = Text(parse.GetValue(queueCapacity)),
             [nameof(ServerOptions.ModelName)] = parse.GetValue(modelName),
+            [nameof(ServerOptions.Precision)] = precision is null ? null : PrecisionOption.Parse(parse.GetValue(precision))?.ToString(),
         });
         images.Apply(parse, options);
         return options;

@@ -17,6 +17,7 @@ internal sealed record InfoApiResponse(
     [property: JsonPropertyName("default_task")] string? DefaultTask,
     [property: JsonPropertyName("tasks")] IReadOnlyList<InfoApiTask> Tasks,
     [property: JsonPropertyName("weight_dtype")] string WeightDtype,
+    [property: JsonPropertyName("precision")] string Precision,
     [property: JsonPropertyName("threads")] int Threads,
     [property: JsonPropertyName("limits")] InfoApiLimits Limits,
     [property: JsonPropertyName("image")] InfoApiImage? Image,

@@ -51,6 +51,7 @@ internal static class HealthEndpoints
             backend.Tasks.Count > 0 ? options.DefaultTask : null, // a model without adapters has no default task
             backend.Tasks.Select(t => new InfoApiTask(t.Name, t.Adapter, t.Prompt, t.Prompt)).ToArray(),
             backend.WeightType,
+            options.Precision == JinaEmbed.Compute.Precision.Int8 ? "int8" : "exact",
             backend.Threads,
             new InfoApiLimits(options.MaxItemsPerRequest, options.MaxTokensPerRequest, options.MaxRequestBodyBytes, options.QueueCapacity, options.MaxBatchTokens, options.MaxBatchSequences),
             backend.ImageResize is { } resize

@@ -39,6 +39,7 @@ public sealed partial class Embedder : IDisposable
             ImagePreprocessing = loaded.Images?.Preprocessor.Config,
             MatryoshkaDimensions = loaded.MatryoshkaDimensions,
             WeightDataType = loaded.WeightDataType,
+            Precision = loaded.Precision,
             AdapterCount = _model.AdapterCount,
             VocabularySize = _tokenIdLimit,
             Architecture = loaded.Architecture,
@@ -60,7 +61,7 @@ public sealed partial class Embedder : IDisposable
         options ??= new EmbedderOptions();
         string tokenizerPath = Path.Combine(modelDirectory, "tokenizer.json");
         var tokenizer = File.Exists(tokenizerPath) ? Tokenizer.FromFile(tokenizerPath) : null;
-        var loaded = ModelLoader.Load(modelDirectory, new ComputeContext(options.Threads));
+        var loaded = ModelLoader.Load(modelDirectory, new ComputeContext(options.Threads), options.Precision);
         return new Embedder(tokenizer, loaded, options);
     }
 

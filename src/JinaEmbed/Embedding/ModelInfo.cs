@@ -43,6 +43,9 @@ public sealed record ModelInfo
     /// <summary>Storage type of the weights in the checkpoint (BF16, F16, F32).</summary>
     public required string WeightDataType { get; init; }
 
+    /// <summary>Arithmetic of the linear layers: exact (the default) or int8.</summary>
+    public Compute.Precision Precision { get; init; } = Compute.Precision.Exact;
+
     /// <summary>Number of task adapters.</summary>
     public required int AdapterCount { get; init; }
 

@@ -49,7 +49,7 @@ public sealed class BertModel : IEncoderModel
 
     /// <summary>Loads config.json and model.safetensors from a model folder.</summary>
     /// <exception cref="CheckpointException">A file is missing or malformed, or a tensor is missing or misshapen.</exception>
-    public static BertModel Load(string directory, ComputeContext? context = null, int? maxSequenceLength = null)
+    public static BertModel Load(string directory, ComputeContext? context = null, int? maxSequenceLength = null, Precision precision = Precision.Exact)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var config = BertConfig.Load(Path.Combine(directory, "config.json"));
@@ -62,7 +62,7 @@ public sealed class BertModel : IEncoderModel
         var file = SafetensorsFile.Open(weightsPath);
         try
         {
-            return new BertModel(BertWeights.Load(file, config), context, maxSequenceLength);
+            return new BertModel(BertWeights.Load(file, config, precision), context, maxSequenceLength);
         }
         catch
         {

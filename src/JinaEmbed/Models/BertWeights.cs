@@ -47,7 +47,7 @@ public sealed class BertWeights : IDisposable
 
     /// <summary>Loads and checks every tensor the forward pass needs from an opened checkpoint (which it then owns).</summary>
     /// <exception cref="CheckpointException">A tensor is missing or has the wrong shape.</exception>
-    public static BertWeights Load(SafetensorsFile file, BertConfig config)
+    public static BertWeights Load(SafetensorsFile file, BertConfig config, Precision precision = Precision.Exact)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(config);
@@ -97,6 +97,7 @@ public sealed class BertWeights : IDisposable
             return values;
         }
 
+        var packer = new ReadScratch(precision);
         LoraLinear Linear(float[] buffer, params string[] modules)
         {
             // Stacks the rows of several [out, in] weights (q, k, v → [3H, H]) and their biases.
@@ -111,7 +112,7 @@ public sealed class BertWeights : IDisposable
                 biases.AddRange(file.ReadFloat32(file.Get(root + module + ".bias")));
             }
 
-            var weight = WeightMatrix.FromFloat32(buffer.AsSpan(0, rows * inDim), rows, inDim);
+            var weight = packer.Pack(buffer.AsSpan(0, rows * inDim), rows, inDim);
             resident += weight.ResidentBytes + (biases.Count * sizeof(float));
             return new LoraLinear(weight, biases.ToArray(), [], [], 0, 0);
         }

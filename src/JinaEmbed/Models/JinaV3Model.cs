@@ -41,7 +41,7 @@ public sealed class JinaV3Model : IEncoderModel
 
     /// <summary>Loads config.json and model.safetensors from a model folder.</summary>
     /// <exception cref="CheckpointException">A file is missing or malformed, or a tensor is missing or misshapen.</exception>
-    public static JinaV3Model Load(string directory, ComputeContext? context = null)
+    public static JinaV3Model Load(string directory, ComputeContext? context = null, Precision precision = Precision.Exact)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var config = JinaV3Config.Load(Path.Combine(directory, "config.json"));
@@ -51,16 +51,16 @@ public sealed class JinaV3Model : IEncoderModel
             throw new CheckpointException($"Checkpoint {weightsPath} does not exist.");
         }
 
-        return Load(config, weightsPath, context);
+        return Load(config, weightsPath, context, precision);
     }
 
     /// <summary>Loads a checkpoint file with a given configuration.</summary>
-    public static JinaV3Model Load(JinaV3Config config, string safetensorsPath, ComputeContext? context = null)
+    public static JinaV3Model Load(JinaV3Config config, string safetensorsPath, ComputeContext? context = null, Precision precision = Precision.Exact)
     {
         var file = SafetensorsFile.Open(safetensorsPath);
         try
         {
-            return new JinaV3Model(JinaV3Weights.Load(file, config), context);
+            return new JinaV3Model(JinaV3Weights.Load(file, config, precision), context);
         }
         catch
         {

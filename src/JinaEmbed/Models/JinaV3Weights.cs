@@ -69,7 +69,7 @@ public sealed class JinaV3Weights : IDisposable
 
     /// <summary>Loads and checks every tensor the forward pass needs from an opened checkpoint (which it then owns).</summary>
     /// <exception cref="CheckpointException">A tensor is missing or has the wrong shape.</exception>
-    public static JinaV3Weights Load(SafetensorsFile file, JinaV3Config config)
+    public static JinaV3Weights Load(SafetensorsFile file, JinaV3Config config, Precision precision = Precision.Exact)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(config);
@@ -148,7 +148,7 @@ public sealed class JinaV3Weights : IDisposable
             }
         }
 
-        var scratch = new ReadScratch();
+        var scratch = new ReadScratch(precision);
         var layers = new JinaV3Layer[config.NumHiddenLayers];
         for (int l = 0; l < layers.Length; l++)
         {

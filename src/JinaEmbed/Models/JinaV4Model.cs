@@ -33,7 +33,7 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
         _mropeSections = [.. Config.MropeSection];
 
         // The tower's 1.34 GB are read on the first image, so text-only use never holds them (spec §12.3).
-        _vision = new(() => new JinaV4VisionTower(JinaV4VisionWeights.Load(_weights.Checkpoint, Config.Vision), Config.Vision, Config.RmsNormEps, Context) { Mutation = Mutation }, LazyThreadSafetyMode.ExecutionAndPublication);
+        _vision = new(() => new JinaV4VisionTower(JinaV4VisionWeights.Load(_weights.Checkpoint, Config.Vision, _weights.Precision), Config.Vision, Config.RmsNormEps, Context) { Mutation = Mutation }, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The configuration.</summary>
@@ -73,11 +73,11 @@ public sealed class JinaV4Model : IEncoderModel, IMultiVectorModel
 
     /// <summary>Loads config.json, the (sharded) base checkpoint and adapters/ from a model folder.</summary>
     /// <exception cref="CheckpointException">A file is missing or malformed, or a tensor is missing, misshapen or unexpected.</exception>
-    public static JinaV4Model Load(string directory, ComputeContext? context = null)
+    public static JinaV4Model Load(string directory, ComputeContext? context = null, Precision precision = Precision.Exact)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var config = JinaV4Config.Load(Path.Combine(directory, "config.json"));
-        return new JinaV4Model(JinaV4Weights.Load(directory, config), context);
+        return new JinaV4Model(JinaV4Weights.Load(directory, config, precision), context);
     }
 
     /// <inheritdoc/>

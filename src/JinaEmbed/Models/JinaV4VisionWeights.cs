@@ -77,12 +77,12 @@ internal sealed class JinaV4VisionWeights
     public long ResidentBytes { get; private init; }
 
     /// <summary>Reads and packs every visual.* tensor (their names and shapes were checked when the checkpoint was opened).</summary>
-    public static JinaV4VisionWeights Load(ShardedCheckpoint checkpoint, JinaV4VisionConfig config)
+    public static JinaV4VisionWeights Load(ShardedCheckpoint checkpoint, JinaV4VisionConfig config, Precision precision = Precision.Exact)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(config);
         long resident = 0;
-        var scratch = new ReadScratch();
+        var scratch = new ReadScratch(precision);
         float[] Vector(string name)
         {
             var (file, tensor) = checkpoint.Get(Prefix + name);

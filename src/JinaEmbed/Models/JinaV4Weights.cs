@@ -68,6 +68,9 @@ public sealed class JinaV4Weights : IDisposable
     /// <summary>Number of task adapters.</summary>
     public int AdapterCount => Config.TaskNames.Count;
 
+    /// <summary>How the linear layers compute (the vision tower is packed the same way when it loads).</summary>
+    public Precision Precision { get; private init; }
+
     /// <summary>Bytes held outside the files (packed linear weights, adapters, norms).</summary>
     public long ResidentBytes { get; private init; }
 
@@ -84,7 +87,7 @@ public sealed class JinaV4Weights : IDisposable
     /// vision tower's tensors are checked by name and shape but not read.
     /// </summary>
     /// <exception cref="CheckpointException">A file is missing or malformed, or a tensor is missing, misshapen or unexpected.</exception>
-    public static JinaV4Weights Load(string directory, JinaV4Config config)
+    public static JinaV4Weights Load(string directory, JinaV4Config config, Precision precision = Precision.Exact)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(config);
@@ -103,7 +106,7 @@ public sealed class JinaV4Weights : IDisposable
             CheckBaseInventory(checkpoint, config);
             adapterFile = SafetensorsFile.Open(adapterPath);
             var adapted = CheckAdapterInventory(adapterFile, config, adapterConfig.Rank);
-            var weights = LoadLanguageModel(checkpoint, adapterFile, adapted, config, adapterConfig);
+            var weights = LoadLanguageModel(checkpoint, adapterFile, adapted, config, adapterConfig, precision);
             return weights;
         }
         catch
@@ -304,10 +307,10 @@ public sealed class JinaV4Weights : IDisposable
         return adapted;
     }
 
-    private static JinaV4Weights LoadLanguageModel(ShardedCheckpoint checkpoint, SafetensorsFile adapterFile, HashSet<string> adapted, JinaV4Config config, PeftAdapterConfig adapterConfig)
+    private static JinaV4Weights LoadLanguageModel(ShardedCheckpoint checkpoint, SafetensorsFile adapterFile, HashSet<string> adapted, JinaV4Config config, PeftAdapterConfig adapterConfig, Precision precision)
     {
         long resident = 0;
-        var scratch = new ReadScratch();
+        var scratch = new ReadScratch(precision);
         float[] Small(string name)
         {
             var (file, tensor) = checkpoint.Get(name);
@@ -344,7 +347,7 @@ public sealed class JinaV4Weights : IDisposable
 
         var finalNorm = Small(FinalNorm);
         var projector = Linear(Projector, hasBias: true);
-        return new JinaV4Weights(config, adapterConfig, checkpoint, layers, finalNorm, projector) { ResidentBytes = resident };
+        return new JinaV4Weights(config, adapterConfig, checkpoint, layers, finalNorm, projector) { ResidentBytes = resident, Precision = precision };
     }
 
     // W packed for the GEMM (BF16 kept as BF16), the bias if any, and each task's A and B stacked in task order.

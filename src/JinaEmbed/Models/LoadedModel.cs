@@ -62,6 +62,9 @@ public sealed record LoadedModel
     /// <summary>Storage type of the weights (BF16, F16, F32).</summary>
     public required string WeightDataType { get; init; }
 
+    /// <summary>Arithmetic of the linear layers (exact, or int8 weights quantised at load).</summary>
+    public Precision Precision { get; init; } = Precision.Exact;
+
     /// <summary>Threads and ISA tier of the kernels.</summary>
     public required ComputeContext Context { get; init; }
 }

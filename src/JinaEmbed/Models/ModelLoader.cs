@@ -64,22 +64,22 @@ public static class ModelLoader
 
     /// <summary>Loads the encoder of a model folder and its pipeline settings.</summary>
     /// <exception cref="CheckpointException">A file is missing or malformed, or the model is not supported.</exception>
-    public static LoadedModel Load(string directory, ComputeContext? context = null)
+    public static LoadedModel Load(string directory, ComputeContext? context = null, Precision precision = Precision.Exact)
     {
         ArgumentNullException.ThrowIfNull(directory);
         context ??= new ComputeContext();
         string folderName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
         return DetectArchitecture(directory) switch
         {
-            Bert => LoadBert(directory, context, folderName),
-            JinaV4 => LoadJinaV4(directory, context, folderName),
-            _ => LoadJinaV3(directory, context, folderName),
+            Bert => LoadBert(directory, context, folderName, precision),
+            JinaV4 => LoadJinaV4(directory, context, folderName, precision),
+            _ => LoadJinaV3(directory, context, folderName, precision),
         };
     }
 
-    private static LoadedModel LoadJinaV3(string directory, ComputeContext context, string folderName)
+    private static LoadedModel LoadJinaV3(string directory, ComputeContext context, string folderName, Precision precision)
     {
-        var model = JinaV3Model.Load(directory, context);
+        var model = JinaV3Model.Load(directory, context, precision);
         var config = model.Config;
         return new LoadedModel
         {
@@ -92,13 +92,14 @@ public static class ModelLoader
             Normalize = true,
             MatryoshkaDimensions = config.MatryoshkaDimensions,
             WeightDataType = DataTypeName(model.Weights.DataType),
+            Precision = precision,
             Context = context,
         };
     }
 
-    private static LoadedModel LoadJinaV4(string directory, ComputeContext context, string folderName)
+    private static LoadedModel LoadJinaV4(string directory, ComputeContext context, string folderName, Precision precision)
     {
-        var model = JinaV4Model.Load(directory, context);
+        var model = JinaV4Model.Load(directory, context, precision);
         var config = model.Config;
         var tasks = JinaV4Tasks.For(config.TaskNames);
         return new LoadedModel
@@ -124,6 +125,7 @@ public static class ModelLoader
                 SpanEndTokenId = config.VisionEndTokenId,
             },
             WeightDataType = DataTypeName(model.Weights.DataType),
+            Precision = precision,
             Context = context,
         };
     }
@@ -135,11 +137,11 @@ public static class ModelLoader
         return File.Exists(path) ? ImagePreprocessorConfig.Load(path) : ImagePreprocessorConfig.Default;
     }
 
-    private static LoadedModel LoadBert(string directory, ComputeContext context, string folderName)
+    private static LoadedModel LoadBert(string directory, ComputeContext context, string folderName, Precision precision)
     {
         // Read the small sentence-transformers files first so an unsupported pipeline fails before mapping weights.
         var st = SentenceTransformersConfig.Load(directory);
-        var model = BertModel.Load(directory, context, st.MaxSequenceLength);
+        var model = BertModel.Load(directory, context, st.MaxSequenceLength, precision);
         var config = model.Config;
         var tasks = st.Prompts.Select(p => new EmbeddingTask(p.Key, -1, p.Value)).ToList();
         return new LoadedModel
@@ -153,6 +155,7 @@ public static class ModelLoader
             Pooling = st.Pooling,
             Normalize = st.Normalize,
             WeightDataType = DataTypeName(model.Weights.DataType),
+            Precision = precision,
             Context = context,
         };
     }

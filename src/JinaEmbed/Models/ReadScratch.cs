@@ -7,8 +7,11 @@ using JinaEmbed.Compute;
 namespace JinaEmbed.Models;
 
 /// <summary>Grow-only read buffers shared by the weight loaders.</summary>
-internal sealed class ReadScratch
+internal sealed class ReadScratch(Precision precision = Precision.Exact)
 {
+    /// <summary>How the packed matrices compute: as stored, or quantised to int8.</summary>
+    public Precision Precision { get; } = precision;
+
     private ushort[] _bits = [];
     private float[] _floats = [];
 
@@ -40,6 +43,18 @@ internal sealed class ReadScratch
         {
             var bits = Bits(count);
             file.ReadInto(tensor, MemoryMarshal.AsBytes(bits.AsSpan(0, count)));
+            if (Precision == Precision.Int8)
+            {
+                // Widen exactly, then quantise: the int8 copy is the only one that stays resident.
+                var widened = Floats(count).AsSpan(0, count);
+                for (int i = 0; i < count; i++)
+                {
+                    widened[i] = BitConverter.Int32BitsToSingle(bits[i] << 16);
+                }
+
+                return Pack(widened, outDim, inDim);
+            }
+
             return WeightMatrix.FromBFloat16(bits.AsSpan(0, count), outDim, inDim);
         }
 
@@ -53,6 +68,10 @@ internal sealed class ReadScratch
             file.CopyFloat32(tensor, 0, values.AsSpan(0, count));
         }
 
-        return WeightMatrix.FromFloat32(values.AsSpan(0, count), outDim, inDim);
+        return Pack(values.AsSpan(0, count), outDim, inDim);
     }
+
+    /// <summary>Packs row-major fp32 [rows, columns] for the GEMM at this scratch's precision.</summary>
+    public WeightMatrix Pack(ReadOnlySpan<float> values, int rows, int columns) =>
+        Precision == Precision.Int8 ? WeightMatrix.QuantizeInt8(values, rows, columns) : WeightMatrix.FromFloat32(values, rows, columns);
 }

@@ -38,6 +38,7 @@ internal static unsafe class Int8Quantizer
     /// Quantises one activation row x[0..k) into u8 codes q + 128 at u[0..depth) (u[k..depth) = 128, i.e. q = 0);
     /// returns the scale. <paramref name="vector"/> selects the AVX2 path (same codes as the scalar one).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float QuantizeActivations(float* x, int k, byte* u, int depth, bool vector)
     {
         int i = 0;

@@ -17,12 +17,17 @@ public enum IsaTier
 public sealed class ComputeContext
 {
     /// <summary>Creates a context; <paramref name="threads"/> ≤ 0 means one per core.</summary>
-    /// <remarks>A tier above what the processor supports is lowered to <see cref="DetectTier"/>.</remarks>
-    public ComputeContext(int threads = 0, IsaTier? tier = null)
+    /// <remarks>
+    /// A tier above what the processor supports is lowered to <see cref="DetectTier"/>. <paramref name="vnni"/> = false
+    /// keeps the int8 GEMM off AVX-VNNI (its AVX2 fallback runs instead); null or true uses VNNI where the tier is AVX2 or
+    /// wider and the processor has it.
+    /// </remarks>
+    public ComputeContext(int threads = 0, IsaTier? tier = null, bool? vnni = null)
     {
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
         var best = DetectTier();
         Tier = tier is { } forced && forced < best ? forced : best;
+        Vnni = vnni != false && Tier >= IsaTier.Avx2 && System.Runtime.Intrinsics.X86.AvxVnni.IsSupported;
         _pool = Threads > 1 ? new ComputeWorkerPool(Threads - 1) : null;
     }
 
@@ -33,6 +38,9 @@ public sealed class ComputeContext
 
     /// <summary>Widest instruction set the kernels may use.</summary>
     public IsaTier Tier { get; }
+
+    /// <summary>True when the int8 GEMM may use AVX-VNNI dot products (u8 × s8 → i32, 256-bit).</summary>
+    public bool Vnni { get; }
 
     /// <summary>A shared single-threaded context for tests and small work.</summary>
     public static ComputeContext Default { get; } = new();

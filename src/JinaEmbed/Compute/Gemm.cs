@@ -6,7 +6,7 @@ namespace JinaEmbed.Compute;
 public static class Gemm
 {
     /// <summary>
-    /// Computes <c>y = x·Wᵀ + bias</c> for <paramref name="rows"/> rows of x [rows, W.Columns] into y [rows, W.Rows].
+    /// Computes <c>y = x·Wᵀ + bias</c> (an int8 <paramref name="w"/> runs the int8 path: x quantised per row, int32 dot products) for <paramref name="rows"/> rows of x [rows, W.Columns] into y [rows, W.Rows].
     /// An empty <paramref name="bias"/> means no bias.
     /// </summary>
     public static void Multiply(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> y, ComputeContext context)
@@ -18,7 +18,14 @@ public static class Gemm
             throw new ArgumentException($"bias needs {w.Rows} values, got {bias.Length}.", nameof(bias));
         }
 
-        GemmDriver.Run(x, rows, w, bias, y, context);
+        if (w.IsInt8)
+        {
+            Int8GemmDriver.Run(x, rows, w, bias, y, context);
+        }
+        else
+        {
+            GemmDriver.Run(x, rows, w, bias, y, context);
+        }
     }
 
     /// <summary>
@@ -31,7 +38,14 @@ public static class Gemm
 
         if (w.Columns > 0)
         {
-            GemmDriver.Run(x, rows, w, [], y, context, accumulate: true);
+            if (w.IsInt8)
+            {
+                Int8GemmDriver.Run(x, rows, w, [], y, context, accumulate: true);
+            }
+            else
+            {
+                GemmDriver.Run(x, rows, w, [], y, context, accumulate: true);
+            }
         }
     }
 

@@ -9,19 +9,38 @@ namespace JinaEmbed.Compute;
 /// BF16 layout inside a 32-wide k-row: the 32-bit word w (0…15) holds output 16·h + w in its half h
 /// (h = 0 low, h = 1 high), so one 32-bit lane widens to two fp32 values with a shift and a mask.
 /// FP32 layout inside a k-row: outputs in natural order 0…31.
+/// Int8 (issue #15): symmetric, one fp32 scale per output row (scale = max|w_row| / 127, q = round(w / scale) in
+/// [−127, 127]); a panel is [⌈Columns / 4⌉ groups][32 outputs][4 consecutive k] so one 32-bit lane holds the 4 k of
+/// one output that a VNNI dot product consumes; k past <see cref="Columns"/> is zero. Each output also keeps Σ_k q
+/// (the correction for activations offset by 128 into u8). See docs/int8.md.
 /// </remarks>
 public sealed class WeightMatrix
 {
     /// <summary>Outputs per packed panel.</summary>
     internal const int PanelWidth = 32;
 
+    /// <summary>k values per int8 group (one 32-bit lane of a VNNI dot product).</summary>
+    internal const int Int8Group = 4;
+
     private readonly ushort[]? _bf16;
     private readonly float[]? _f32;
+    private readonly sbyte[]? _i8;
+    private readonly float[]? _i8Scales;
+    private readonly int[]? _i8Sums;
 
     private WeightMatrix(ushort[]? bf16, float[]? f32, int rows, int columns)
     {
         _bf16 = bf16;
         _f32 = f32;
+        Rows = rows;
+        Columns = columns;
+    }
+
+    private WeightMatrix(sbyte[] i8, float[] scales, int[] sums, int rows, int columns)
+    {
+        _i8 = i8;
+        _i8Scales = scales;
+        _i8Sums = sums;
         Rows = rows;
         Columns = columns;
     }
@@ -35,8 +54,13 @@ public sealed class WeightMatrix
     /// <summary>True when the values are stored as BF16 (widened exactly in the GEMM).</summary>
     public bool IsBFloat16 => _bf16 is not null;
 
-    /// <summary>Bytes of packed storage held by this matrix.</summary>
-    public long ResidentBytes => _bf16 is not null ? (long)_bf16.Length * sizeof(ushort) : (long)_f32!.Length * sizeof(float);
+    /// <summary>True when the values are stored as symmetric int8 with one scale per output row (opt-in, approximate).</summary>
+    public bool IsInt8 => _i8 is not null;
+
+    /// <summary>Bytes of packed storage held by this matrix (int8: panels + per-row scales + per-row sums).</summary>
+    public long ResidentBytes => _bf16 is not null ? (long)_bf16.Length * sizeof(ushort)
+        : _i8 is not null ? _i8.Length + ((long)_i8Scales!.Length * sizeof(float)) + ((long)_i8Sums!.Length * sizeof(int))
+        : (long)_f32!.Length * sizeof(float);
 
     /// <summary>Number of 32-wide output panels.</summary>
     internal int PanelCount => (Rows + PanelWidth - 1) / PanelWidth;
@@ -44,8 +68,20 @@ public sealed class WeightMatrix
     /// <summary>Packed BF16 panels, or null for an fp32 matrix.</summary>
     internal ushort[]? PackedBFloat16 => _bf16;
 
-    /// <summary>Packed fp32 panels, or null for a BF16 matrix.</summary>
+    /// <summary>Packed fp32 panels, or null for a BF16 or int8 matrix.</summary>
     internal float[]? PackedFloat32 => _f32;
+
+    /// <summary>Packed int8 panels [panel][group][32][4], or null.</summary>
+    internal sbyte[]? PackedInt8 => _i8;
+
+    /// <summary>Int8 scale per output (PanelCount·32 values; padding outputs 0), or null.</summary>
+    internal float[]? Int8Scales => _i8Scales;
+
+    /// <summary>Σ_k q per output (PanelCount·32 values), or null.</summary>
+    internal int[]? Int8Sums => _i8Sums;
+
+    /// <summary>Columns rounded up to a whole int8 group (the k extent of an int8 panel).</summary>
+    internal int Int8Depth => (Columns + Int8Group - 1) / Int8Group * Int8Group;
 
     /// <summary>Row-major fp32 copy [Rows, Columns]; allocates on every call (oracles and tests only).</summary>
     internal ReadOnlySpan<float> Data => ToFloat32();
@@ -97,7 +133,51 @@ public sealed class WeightMatrix
         return new WeightMatrix(packed, null, rows, columns);
     }
 
-    /// <summary>Reads W[row, column] as fp32.</summary>
+    /// <summary>
+    /// Quantises row-major fp32 values [rows, columns] to symmetric int8 with one scale per output row
+    /// (scale = max|w_row| / 127; q = round-half-even(w · 127 / max|w_row|), within [−127, 127]; an all-zero row has scale 0).
+    /// </summary>
+    public static WeightMatrix QuantizeInt8(ReadOnlySpan<float> data, int rows, int columns)
+    {
+        CheckShape(data.Length, rows, columns, nameof(data));
+        var (packed, scales, sums, depth) = AllocateInt8(rows, columns);
+        var q = new sbyte[columns];
+        for (int r = 0; r < rows; r++)
+        {
+            scales[r] = Int8Quantizer.QuantizeRow(data.Slice(r * columns, columns), q);
+            sums[r] = PackInt8Row(q, r, packed, depth);
+        }
+
+        return new WeightMatrix(packed, scales, sums, rows, columns);
+    }
+
+    /// <summary>Quantises <paramref name="source"/> (BF16 or fp32) as <see cref="QuantizeInt8(ReadOnlySpan{float}, int, int)"/>; an int8 source is returned as is.</summary>
+    public static WeightMatrix QuantizeInt8(WeightMatrix source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.IsInt8)
+        {
+            return source;
+        }
+
+        int rows = source.Rows, columns = source.Columns;
+        var (packed, scales, sums, depth) = AllocateInt8(rows, columns);
+        var row = new float[columns];
+        var q = new sbyte[columns];
+        for (int r = 0; r < rows; r++)
+        {
+            source.CopyRow(r, row);
+            scales[r] = Int8Quantizer.QuantizeRow(row, q);
+            sums[r] = PackInt8Row(q, r, packed, depth);
+        }
+
+        return new WeightMatrix(packed, scales, sums, rows, columns);
+    }
+
+    /// <summary>Reads the int8 code of W[row, column] (tests).</summary>
+    internal sbyte Int8At(int row, int column) => _i8![Int8Index(row, column)];
+
+    /// <summary>Reads W[row, column] as fp32 (int8: the dequantised value q · scale).</summary>
     public float this[int row, int column]
     {
         get
@@ -106,6 +186,11 @@ public sealed class WeightMatrix
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Rows);
             ArgumentOutOfRangeException.ThrowIfNegative(column);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, Columns);
+            if (_i8 is not null)
+            {
+                return _i8[Int8Index(row, column)] * _i8Scales![row];
+            }
+
             int panel = row / PanelWidth, lane = row % PanelWidth;
             long baseIndex = ((long)panel * Columns * PanelWidth) + ((long)column * PanelWidth);
             return _bf16 is not null
@@ -114,12 +199,23 @@ public sealed class WeightMatrix
         }
     }
 
-    /// <summary>Copies row <paramref name="row"/> of W (one output's weights, length Columns) as fp32.</summary>
+    /// <summary>Copies row <paramref name="row"/> of W (one output's weights, length Columns) as fp32 (int8: dequantised).</summary>
     public void CopyRow(int row, Span<float> destination)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(row);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Rows);
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Columns);
+        if (_i8 is not null)
+        {
+            float scale = _i8Scales![row];
+            for (int c = 0; c < Columns; c++)
+            {
+                destination[c] = _i8[Int8Index(row, c)] * scale;
+            }
+
+            return;
+        }
+
         int panel = row / PanelWidth, lane = row % PanelWidth;
         long baseIndex = (long)panel * Columns * PanelWidth;
         if (_bf16 is not null)
@@ -150,6 +246,35 @@ public sealed class WeightMatrix
         }
 
         return result;
+    }
+
+    // Element (row, column) of an int8 matrix → index in the packed panels.
+    private long Int8Index(int row, int column)
+    {
+        int panel = row / PanelWidth, lane = row % PanelWidth;
+        return ((long)panel * Int8Depth * PanelWidth) + ((long)(column / Int8Group) * PanelWidth * Int8Group) + (lane * Int8Group) + (column % Int8Group);
+    }
+
+    private static (sbyte[] Packed, float[] Scales, int[] Sums, int Depth) AllocateInt8(int rows, int columns)
+    {
+        int panels = (rows + PanelWidth - 1) / PanelWidth;
+        int depth = (columns + Int8Group - 1) / Int8Group * Int8Group;
+        return (new sbyte[(long)panels * depth * PanelWidth], new float[panels * PanelWidth], new int[panels * PanelWidth], depth);
+    }
+
+    // Writes one quantised row into its panel lane; returns Σ q.
+    private static int PackInt8Row(ReadOnlySpan<sbyte> q, int row, sbyte[] packed, int depth)
+    {
+        int panel = row / PanelWidth, lane = row % PanelWidth;
+        long baseIndex = ((long)panel * depth * PanelWidth) + (lane * Int8Group);
+        int sum = 0;
+        for (int c = 0; c < q.Length; c++)
+        {
+            packed[baseIndex + ((long)(c / Int8Group) * PanelWidth * Int8Group) + (c % Int8Group)] = q[c];
+            sum += q[c];
+        }
+
+        return sum;
     }
 
     // Output lane (0…31) → ushort slot inside a packed BF16 k-row: word (lane % 16), half (lane / 16).

@@ -74,6 +74,9 @@ internal sealed class BenchOptions
     public (int M, int N, int K)[]? GemmShapes { get; private set; }
 
     /// <summary>Internal: run one engine in this (child) process and write its result here.</summary>
+    /// <summary>--int8: the exact and the int8 path side by side on the same synthetic weights (issue #15).</summary>
+    public bool Int8 { get; private set; }
+
     public string? ChildEngine { get; private set; }
 
     public string? ChildResultPath { get; private set; }
@@ -114,6 +117,7 @@ internal sealed class BenchOptions
                 case "--workloads": options.WorkloadsPath = Path.GetFullPath(Value()); break;
                 case "--attention": options.AttentionLengths = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--images": options.Images = true; break;
+                case "--int8": options.Int8 = true; break;
                 case "--image-sizes":
                     options.ImageSizes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(size =>
                     {

@@ -100,4 +100,68 @@ internal static class GemmBenchmark
 
         return (peak, results);
     }
+    /// <summary>
+    /// Issue #15: the fp32 FMA and int8 (VNNI) peaks with their spread, then each shape at M = 512 with BF16 weights and
+    /// with int8 weights: GFLOP/s (int8: GOP/s, a multiply-add = 2 ops), the fraction of its own peak (null = above the
+    /// peak, a measurement error, not reported as a fraction) and the int8 speed-up over BF16.
+    /// </summary>
+    public static object RunInt8(ComputeContext context, bool quick, Action<string> log)
+    {
+        int iterations = quick ? 5_000_000 : 20_000_000;
+        var fmaPeak = FmaPeak.Measure(context, 5, iterations);
+        var int8Peak = FmaPeak.MeasureInt8(context, 5, iterations);
+        log($"peak fp32 FMA: {fmaPeak}");
+        log($"peak int8 dot: {int8Peak}");
+        (int M, int N, int K)[] shapes = quick
+            ? [(512, 1024, 1024)]
+            : [(512, 1024, 1024), (512, 4096, 1024), (512, 1024, 4096), (512, 2048, 2048), (512, 11008, 2048), (512, 2048, 11008), (16, 1024, 1024)];
+        var rows = new List<object>();
+        foreach (var (m, n, k) in shapes)
+        {
+            var random = new Random(m + n + k);
+            var x = new float[m * k];
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            var values = new float[n * k];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = (float)((random.NextDouble() * 0.07) - 0.035);
+            }
+
+            var bf16 = WeightMatrix.FromBFloat16(values.Select(v => (ushort)(BitConverter.SingleToInt32Bits(v) >> 16)).ToArray(), n, k);
+            var int8 = WeightMatrix.QuantizeInt8(values, n, k);
+            double flop = 2.0 * m * n * k;
+            double bf16Rate = flop / Best(x, m, bf16, n, context, quick) / 1e9;
+            double int8Rate = flop / Best(x, m, int8, n, context, quick) / 1e9;
+            log($"GEMM M={m} N={n} K={k}: bf16 {bf16Rate:F1} GFLOP/s = {fmaPeak.DescribeFraction(bf16Rate)} of the fp32 peak; int8 {int8Rate:F1} GOP/s = {int8Peak.DescribeFraction(int8Rate)} of the int8 peak; int8 ÷ bf16 {int8Rate / bf16Rate:F2}×");
+            rows.Add(new { M = m, N = n, K = k, Bf16Gflops = bf16Rate, Bf16FractionOfPeak = fmaPeak.Fraction(bf16Rate), Int8Gops = int8Rate, Int8FractionOfPeak = int8Peak.Fraction(int8Rate), Int8Speedup = int8Rate / bf16Rate });
+        }
+
+        return new { FmaPeak = fmaPeak, Int8Peak = int8Peak, Shapes = rows };
+    }
+
+    // Best time of many calls after a warm-up that lets the driver reach its final JIT tier.
+    private static double Best(float[] x, int m, WeightMatrix w, int n, ComputeContext context, bool quick)
+    {
+        var y = new float[m * n];
+        var warmUp = Stopwatch.StartNew();
+        while (warmUp.Elapsed < TimeSpan.FromSeconds(quick ? 0.2 : 0.5))
+        {
+            Gemm.Multiply(x, m, w, [], y, context);
+        }
+
+        int reps = Math.Clamp((int)((quick ? 1e10 : 4e10) / (2.0 * m * n * w.Columns)), 20, 2000);
+        double best = double.MaxValue;
+        for (int r = 0; r < reps; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Gemm.Multiply(x, m, w, [], y, context);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+
+        return best;
+    }
 }

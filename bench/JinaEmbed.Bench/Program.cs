@@ -16,6 +16,11 @@ if (args.Length > 0 && args[0] is "generate-v4" or "gguf-v4")
 var options = BenchOptions.Parse(args);
 var json = new JsonSerializerOptions { WriteIndented = true };
 
+if (options.Int8)
+{
+    return Int8Bench.Run(options, Log);
+}
+
 if (options.Model == "v4")
 {
     return options.Images ? V4ImageBench.Run(options, Log)

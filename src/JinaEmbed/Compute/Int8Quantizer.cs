@@ -17,19 +17,21 @@ internal static unsafe class Int8Quantizer
     /// <summary>Offset that moves a weight code into u8 (q + 128 ∈ [1, 255]).</summary>
     public const int Offset = 128;
 
-    /// <summary>Quantises <paramref name="values"/> into <paramref name="codes"/>; returns the scale (0 for an all-zero row).</summary>
+    /// <summary>Quantises <paramref name="values"/> into <paramref name="codes"/> (one scale for the row); returns the scale (0 for an all-zero row).</summary>
     public static float QuantizeRow(ReadOnlySpan<float> values, Span<sbyte> codes)
     {
-        float max = 0;
-        foreach (float v in values)
+        if (values.IsEmpty)
         {
-            max = MathF.Max(max, MathF.Abs(v));
+            return 0;
         }
 
-        float inverse = Inverse(max, out float scale);
-        for (int i = 0; i < values.Length; i++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(codes.Length, values.Length);
+        float scale;
+        int sum;
+        fixed (float* x = values)
+        fixed (sbyte* q = codes)
         {
-            codes[i] = (sbyte)Code(values[i], inverse);
+            QuantizeActivations(x, values.Length, q, values.Length, values.Length, &scale, &sum, vector: true);
         }
 
         return scale;

@@ -132,15 +132,14 @@ public sealed class WeightMatrix
     /// Quantises row-major fp32 values [rows, columns] to symmetric int8 with one scale per output row
     /// (scale = max|w_row| / 127; q = round-half-even(w · 127 / max|w_row|), within [−127, 127]; an all-zero row has scale 0).
     /// </summary>
-    public static WeightMatrix QuantizeInt8(ReadOnlySpan<float> data, int rows, int columns)
+    public static unsafe WeightMatrix QuantizeInt8(ReadOnlySpan<float> data, int rows, int columns)
     {
         CheckShape(data.Length, rows, columns, nameof(data));
         var (packed, scales, depth) = AllocateInt8(rows, columns);
-        var q = new sbyte[columns];
-        for (int r = 0; r < rows; r++)
+        fixed (float* p = data)
         {
-            scales[r] = Int8Quantizer.QuantizeRow(data.Slice(r * columns, columns), q);
-            PackInt8Row(q, r, packed, depth);
+            nint address = (nint)p;
+            QuantizeRows(rows, columns, packed, scales, depth, (r, row) => new ReadOnlySpan<float>((float*)address + ((long)r * columns), columns).CopyTo(row));
         }
 
         return new WeightMatrix(rows, columns, packed, scales);
@@ -157,15 +156,7 @@ public sealed class WeightMatrix
 
         int rows = source.Rows, columns = source.Columns;
         var (packed, scales, depth) = AllocateInt8(rows, columns);
-        var row = new float[columns];
-        var q = new sbyte[columns];
-        for (int r = 0; r < rows; r++)
-        {
-            source.CopyRow(r, row);
-            scales[r] = Int8Quantizer.QuantizeRow(row, q);
-            PackInt8Row(q, r, packed, depth);
-        }
-
+        QuantizeRows(rows, columns, packed, scales, depth, source.CopyRow);
         return new WeightMatrix(rows, columns, packed, scales);
     }
 
@@ -257,6 +248,41 @@ public sealed class WeightMatrix
         var packed = new byte[(long)panels * depth * PanelWidth];
         packed.AsSpan().Fill(Int8Quantizer.Offset); // q = 0 in the padding
         return (packed, new float[panels * PanelWidth], depth);
+    }
+
+    private delegate void RowSource(int row, Span<float> destination);
+
+    // Quantises every row (panels in parallel on the thread pool for large matrices; the result does not depend on it).
+    private static void QuantizeRows(int rows, int columns, byte[] packed, float[] scales, int depth, RowSource source)
+    {
+        int panels = (rows + PanelWidth - 1) / PanelWidth;
+        void Panel(int p, float[] row, sbyte[] codes)
+        {
+            for (int r = p * PanelWidth; r < Math.Min(rows, (p + 1) * PanelWidth); r++)
+            {
+                source(r, row);
+                scales[r] = Int8Quantizer.QuantizeRow(row, codes);
+                PackInt8Row(codes, r, packed, depth);
+            }
+        }
+
+        if ((long)rows * columns < 1 << 18 || panels == 1)
+        {
+            var row = new float[columns];
+            var codes = new sbyte[columns];
+            for (int p = 0; p < panels; p++)
+            {
+                Panel(p, row, codes);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, panels, () => (new float[columns], new sbyte[columns]), (p, _, buffers) =>
+        {
+            Panel(p, buffers.Item1, buffers.Item2);
+            return buffers;
+        }, _ => { });
     }
 
     // Writes one quantised row into its panel lane as u8 = q + 128.

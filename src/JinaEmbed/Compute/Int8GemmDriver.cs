@@ -1,6 +1,8 @@
-// The int8 GEMM (issue #15): x rows quantised per row on the fly to u8 (q + 128), W's int8 panels, int32 accumulation
-// over the whole of K (exact, so every tier gives the same integers), then one fp32 epilogue per output:
-// y = (float)(Σ u·w − 128·Σ w) · (s_x · s_w) (+ bias, or + y when accumulating). Tasks are split as in GemmDriver.
+// The int8 GEMM (issue #15): x rows quantised on the fly to s8 with one scale per block of 256 k, W's u8 (q + 128)
+// panels with one scale per output. Within a k-block the kernels accumulate exactly in int32 (every tier gives the same
+// integers); each block is folded into an fp32 tile as (float)(Σ u·q_x − 128·Σ q_x) · s_x,block, and the tile becomes
+// y = tile · s_w (+ bias, or + y when accumulating). The epilogues are shared code, so every tier gives the same bits.
+// Tasks (m-block × run of panels) are split over the context's threads as in GemmDriver.
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -16,13 +18,16 @@ internal enum Int8Mutation
     /// <summary>Every weight scale doubled.</summary>
     DoubleWeightScale,
 
-    /// <summary>The −128·Σw correction of the u8 activation offset dropped.</summary>
+    /// <summary>The −128·Σq_x correction of the weights' u8 offset dropped.</summary>
     DropOffsetCorrection,
 }
 
 /// <summary>Plans and runs one int8 GEMM over the context's threads.</summary>
 internal static unsafe class Int8GemmDriver
 {
+    /// <summary>k per activation scale (a multiple of the 4-k group): per-row scales lose too much to outlier channels (docs/int8.md).</summary>
+    internal const int KBlock = 256;
+
     private const int MBlock = 96; // a multiple of every int8 kernel's row count (6, 4)
     private const int MaxChunkPanels = 16;
     private const int QuantizeRowsPerTask = 16;
@@ -30,8 +35,11 @@ internal static unsafe class Int8GemmDriver
     /// <summary>Largest row count of any int8 kernel (the tile buffer's height).</summary>
     internal const int MaxKernelRows = 6;
 
-    /// <summary>An int8 micro-kernel: tile[r, 0..32) = Σ_k u[r, k]·w[k, 0..32) for r &lt; Rows (rows ≥ mr repeat row mr − 1).</summary>
-    public static delegate*<byte*, nint, int, sbyte*, int*, int, void> Kernel(ComputeContext context, out int rows)
+    /// <summary>
+    /// An int8 micro-kernel (a, lda, depth, panel, f, mr, scales, sums, blocks): the fp32 tile f[r, 0..32) =
+    /// Σ_blocks (float)(Σ_block q_x·u_w − 128·Σ_block q_x) · s_x for r &lt; Rows (rows ≥ mr repeat row mr − 1).
+    /// </summary>
+    public static delegate*<sbyte*, nint, int, byte*, float*, int, float*, int*, int, void> Kernel(ComputeContext context, out int rows)
     {
         if (context.Vnni)
         {
@@ -79,12 +87,14 @@ internal static unsafe class Int8GemmDriver
         }
 
         int depth = w.Int8Depth;
+        int blocks = (k + KBlock - 1) / KBlock;
         var job = new Job
         {
             M = rows,
             N = n,
             K = k,
             Depth = depth,
+            Blocks = blocks,
             PanelCount = w.PanelCount,
             Accumulate = accumulate,
             Vector = context.Tier >= IsaTier.Avx2,
@@ -100,22 +110,22 @@ internal static unsafe class Int8GemmDriver
         job.Chunks = (panels + job.ChunkPanels - 1) / job.ChunkPanels;
 
         byte[] codes = ArrayPool<byte>.Shared.Rent(rows * depth);
-        float[] scales = ArrayPool<float>.Shared.Rent(rows);
+        float[] scales = ArrayPool<float>.Shared.Rent(rows * blocks);
+        int[] sums = ArrayPool<int>.Shared.Rent(rows * blocks);
         try
         {
             fixed (float* px = x, pb = bias, py = y, pxs = scales, pws = w.Int8Scales)
-            fixed (byte* pu = codes)
-            fixed (sbyte* pw = w.PackedInt8)
-            fixed (int* psum = w.Int8Sums)
+            fixed (byte* pq = codes, pw = w.PackedInt8)
+            fixed (int* pxsum = sums)
             {
                 job.X = px;
-                job.Codes = pu;
+                job.Codes = (sbyte*)pq;
                 job.RowScales = pxs;
+                job.RowSums = pxsum;
                 job.Bias = bias.IsEmpty ? null : pb;
                 job.Y = py;
                 job.Panels = pw;
                 job.WeightScales = pws;
-                job.WeightSums = psum;
 
                 int quantizeTasks = (rows + QuantizeRowsPerTask - 1) / QuantizeRowsPerTask;
                 int tasks = job.MBlocks * job.Chunks;
@@ -140,34 +150,29 @@ internal static unsafe class Int8GemmDriver
         }
         finally
         {
+            ArrayPool<int>.Shared.Return(sums);
             ArrayPool<float>.Shared.Return(scales);
             ArrayPool<byte>.Shared.Return(codes);
         }
     }
 
     /// <summary>
-    /// y[r, j] = (float)(tile[r, j] − 128·sums[j]) · (rowScales[r] · weightScales[j]), + bias[j] or + y[r, j]; the vector
-    /// and scalar forms do the same IEEE operations in the same order, so their results are identical.
+    /// y[r, j] = f[r, j] · weightScales[j], + bias[j] or + y[r, j] (accumulate). Vector and scalar forms give the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Epilogue(int* tile, int mr, int nr, float* rowScales, float* weightScales, int* sums, float* bias, float* y, nint ldy, bool accumulate, bool vector, Int8Mutation mutation)
+    internal static void Epilogue(float* f, int mr, int nr, float* weightScales, float* bias, float* y, nint ldy, bool accumulate, bool vector, Int8Mutation mutation)
     {
-        bool correct = mutation != Int8Mutation.DropOffsetCorrection;
         float scaleFactor = mutation == Int8Mutation.DoubleWeightScale ? 2f : 1f;
-        bool plain = mutation == Int8Mutation.None;
         for (int r = 0; r < mr; r++)
         {
-            int* t = tile + (r * WeightMatrix.PanelWidth);
+            float* fr = f + (r * WeightMatrix.PanelWidth);
             float* yr = y + (r * ldy);
-            float sx = rowScales[r];
             int j = 0;
-            if (vector && plain && Vector256.IsHardwareAccelerated)
+            if (vector && scaleFactor == 1f && Vector256.IsHardwareAccelerated)
             {
-                var vsx = Vector256.Create(sx);
                 for (; j <= nr - 8; j += 8)
                 {
-                    var acc = Vector256.Load(t + j) - Vector256.ShiftLeft(Vector256.Load(sums + j), 7);
-                    var v = Vector256.ConvertToSingle(acc) * (vsx * Vector256.Load(weightScales + j));
+                    var v = Vector256.Load(fr + j) * Vector256.Load(weightScales + j);
                     if (accumulate)
                     {
                         v = Vector256.Load(yr + j) + v;
@@ -183,8 +188,7 @@ internal static unsafe class Int8GemmDriver
 
             for (; j < nr; j++)
             {
-                int correction = correct ? sums[j] << 7 : 0;
-                float v = (float)(t[j] - correction) * (sx * (weightScales[j] * scaleFactor));
+                float v = fr[j] * (weightScales[j] * scaleFactor);
                 if (accumulate)
                 {
                     v = yr[j] + v;
@@ -202,17 +206,18 @@ internal static unsafe class Int8GemmDriver
     private sealed class Job
     {
         public float* X;
-        public byte* Codes;
+        public sbyte* Codes;
         public float* RowScales;
+        public int* RowSums;
         public float* Bias;
         public float* Y;
-        public sbyte* Panels;
+        public byte* Panels;
         public float* WeightScales;
-        public int* WeightSums;
         public int M;
         public int N;
         public int K;
         public int Depth;
+        public int Blocks;
         public int PanelCount;
         public int MBlocks;
         public int Chunks;
@@ -221,35 +226,39 @@ internal static unsafe class Int8GemmDriver
         public bool Accumulate;
         public bool Vector;
         public Int8Mutation Mutation;
-        public delegate*<byte*, nint, int, sbyte*, int*, int, void> Kernel;
+        public delegate*<sbyte*, nint, int, byte*, float*, int, float*, int*, int, void> Kernel;
 
         public void Quantize(int task)
         {
             int r0 = task * QuantizeRowsPerTask, r1 = Math.Min(M, r0 + QuantizeRowsPerTask);
             for (int r = r0; r < r1; r++)
             {
-                RowScales[r] = Int8Quantizer.QuantizeActivations(X + ((long)r * K), K, Codes + ((long)r * Depth), Depth, Vector);
+                Int8Quantizer.QuantizeActivations(X + ((long)r * K), K, Codes + ((long)r * Depth), Depth, KBlock, RowScales + ((long)r * Blocks), RowSums + ((long)r * Blocks), Vector);
+                if (Mutation == Int8Mutation.DropOffsetCorrection)
+                {
+                    new Span<int>(RowSums + ((long)r * Blocks), Blocks).Clear();
+                }
             }
         }
 
         public void Execute(int task)
         {
+            const int width = WeightMatrix.PanelWidth;
             int mBlock = task / Chunks, chunk = task % Chunks;
             int r0 = mBlock * MBlock, rows = Math.Min(MBlock, M - r0);
             int p0 = chunk * ChunkPanels, p1 = Math.Min(PanelCount, p0 + ChunkPanels);
-            int groups = Depth / WeightMatrix.Int8Group;
-            int* tile = stackalloc int[MaxKernelRows * WeightMatrix.PanelWidth];
+            float* f = stackalloc float[MaxKernelRows * width];
             for (int p = p0; p < p1; p++)
             {
-                sbyte* b = Panels + ((long)p * Depth * WeightMatrix.PanelWidth);
-                int col = p * WeightMatrix.PanelWidth;
-                int nr = Math.Min(WeightMatrix.PanelWidth, N - col);
+                byte* panel = Panels + ((long)p * Depth * width);
+                int col = p * width;
+                int nr = Math.Min(width, N - col);
                 for (int i = 0; i < rows; i += KernelRows)
                 {
                     int mr = Math.Min(KernelRows, rows - i);
                     int row = r0 + i;
-                    Kernel(Codes + ((long)row * Depth), Depth, groups, b, tile, mr);
-                    Epilogue(tile, mr, nr, RowScales + row, WeightScales + col, WeightSums + col, Bias == null ? null : Bias + col, Y + ((long)row * N) + col, N, Accumulate, Vector, Mutation);
+                    Kernel(Codes + ((long)row * Depth), Depth, Depth, panel, f, mr, RowScales + ((long)row * Blocks), RowSums + ((long)row * Blocks), Blocks);
+                    Epilogue(f, mr, nr, WeightScales + col, Bias == null ? null : Bias + col, Y + ((long)row * N) + col, N, Accumulate, Vector, Mutation);
                 }
             }
         }

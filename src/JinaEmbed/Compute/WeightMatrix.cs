@@ -10,9 +10,9 @@ namespace JinaEmbed.Compute;
 /// (h = 0 low, h = 1 high), so one 32-bit lane widens to two fp32 values with a shift and a mask.
 /// FP32 layout inside a k-row: outputs in natural order 0…31.
 /// Int8 (issue #15): symmetric, one fp32 scale per output row (scale = max|w_row| / 127, q = round(w / scale) in
-/// [−127, 127]); a panel is [⌈Columns / 4⌉ groups][32 outputs][4 consecutive k] so one 32-bit lane holds the 4 k of
-/// one output that a VNNI dot product consumes; k past <see cref="Columns"/> is zero. Each output also keeps Σ_k q
-/// (the correction for activations offset by 128 into u8). See docs/int8.md.
+/// [−127, 127]), stored offset by 128 as u8 (the unsigned operand of a VNNI dot product; activations are the signed
+/// one); a panel is [⌈Columns / 4⌉ groups][32 outputs][4 consecutive k] so one 32-bit lane holds the 4 k of one
+/// output; k past <see cref="Columns"/> holds q = 0. See docs/int8.md.
 /// </remarks>
 public sealed class WeightMatrix
 {
@@ -24,9 +24,8 @@ public sealed class WeightMatrix
 
     private readonly ushort[]? _bf16;
     private readonly float[]? _f32;
-    private readonly sbyte[]? _i8;
+    private readonly byte[]? _i8;
     private readonly float[]? _i8Scales;
-    private readonly int[]? _i8Sums;
 
     private WeightMatrix(ushort[]? bf16, float[]? f32, int rows, int columns)
     {
@@ -36,11 +35,10 @@ public sealed class WeightMatrix
         Columns = columns;
     }
 
-    private WeightMatrix(sbyte[] i8, float[] scales, int[] sums, int rows, int columns)
+    private WeightMatrix(int rows, int columns, byte[] i8, float[] scales)
     {
         _i8 = i8;
         _i8Scales = scales;
-        _i8Sums = sums;
         Rows = rows;
         Columns = columns;
     }
@@ -57,9 +55,9 @@ public sealed class WeightMatrix
     /// <summary>True when the values are stored as symmetric int8 with one scale per output row (opt-in, approximate).</summary>
     public bool IsInt8 => _i8 is not null;
 
-    /// <summary>Bytes of packed storage held by this matrix (int8: panels + per-row scales + per-row sums).</summary>
+    /// <summary>Bytes of packed storage held by this matrix (int8: panels + per-row scales).</summary>
     public long ResidentBytes => _bf16 is not null ? (long)_bf16.Length * sizeof(ushort)
-        : _i8 is not null ? _i8.Length + ((long)_i8Scales!.Length * sizeof(float)) + ((long)_i8Sums!.Length * sizeof(int))
+        : _i8 is not null ? _i8.Length + ((long)_i8Scales!.Length * sizeof(float))
         : (long)_f32!.Length * sizeof(float);
 
     /// <summary>Number of 32-wide output panels.</summary>
@@ -71,14 +69,11 @@ public sealed class WeightMatrix
     /// <summary>Packed fp32 panels, or null for a BF16 or int8 matrix.</summary>
     internal float[]? PackedFloat32 => _f32;
 
-    /// <summary>Packed int8 panels [panel][group][32][4], or null.</summary>
-    internal sbyte[]? PackedInt8 => _i8;
+    /// <summary>Packed int8 panels [panel][group][32][4] as u8 = q + 128, or null.</summary>
+    internal byte[]? PackedInt8 => _i8;
 
     /// <summary>Int8 scale per output (PanelCount·32 values; padding outputs 0), or null.</summary>
     internal float[]? Int8Scales => _i8Scales;
-
-    /// <summary>Σ_k q per output (PanelCount·32 values), or null.</summary>
-    internal int[]? Int8Sums => _i8Sums;
 
     /// <summary>Columns rounded up to a whole int8 group (the k extent of an int8 panel).</summary>
     internal int Int8Depth => (Columns + Int8Group - 1) / Int8Group * Int8Group;
@@ -137,18 +132,17 @@ public sealed class WeightMatrix
     /// Quantises row-major fp32 values [rows, columns] to symmetric int8 with one scale per output row
     /// (scale = max|w_row| / 127; q = round-half-even(w · 127 / max|w_row|), within [−127, 127]; an all-zero row has scale 0).
     /// </summary>
-    public static WeightMatrix QuantizeInt8(ReadOnlySpan<float> data, int rows, int columns)
+    public static unsafe WeightMatrix QuantizeInt8(ReadOnlySpan<float> data, int rows, int columns)
     {
         CheckShape(data.Length, rows, columns, nameof(data));
-        var (packed, scales, sums, depth) = AllocateInt8(rows, columns);
-        var q = new sbyte[columns];
-        for (int r = 0; r < rows; r++)
+        var (packed, scales, depth) = AllocateInt8(rows, columns);
+        fixed (float* p = data)
         {
-            scales[r] = Int8Quantizer.QuantizeRow(data.Slice(r * columns, columns), q);
-            sums[r] = PackInt8Row(q, r, packed, depth);
+            nint address = (nint)p;
+            QuantizeRows(rows, columns, packed, scales, depth, (r, row) => new ReadOnlySpan<float>((float*)address + ((long)r * columns), columns).CopyTo(row));
         }
 
-        return new WeightMatrix(packed, scales, sums, rows, columns);
+        return new WeightMatrix(rows, columns, packed, scales);
     }
 
     /// <summary>Quantises <paramref name="source"/> (BF16 or fp32) as <see cref="QuantizeInt8(ReadOnlySpan{float}, int, int)"/>; an int8 source is returned as is.</summary>
@@ -161,21 +155,13 @@ public sealed class WeightMatrix
         }
 
         int rows = source.Rows, columns = source.Columns;
-        var (packed, scales, sums, depth) = AllocateInt8(rows, columns);
-        var row = new float[columns];
-        var q = new sbyte[columns];
-        for (int r = 0; r < rows; r++)
-        {
-            source.CopyRow(r, row);
-            scales[r] = Int8Quantizer.QuantizeRow(row, q);
-            sums[r] = PackInt8Row(q, r, packed, depth);
-        }
-
-        return new WeightMatrix(packed, scales, sums, rows, columns);
+        var (packed, scales, depth) = AllocateInt8(rows, columns);
+        QuantizeRows(rows, columns, packed, scales, depth, source.CopyRow);
+        return new WeightMatrix(rows, columns, packed, scales);
     }
 
     /// <summary>Reads the int8 code of W[row, column] (tests).</summary>
-    internal sbyte Int8At(int row, int column) => _i8![Int8Index(row, column)];
+    internal sbyte Int8At(int row, int column) => (sbyte)(_i8![Int8Index(row, column)] - Int8Quantizer.Offset);
 
     /// <summary>Reads W[row, column] as fp32 (int8: the dequantised value q · scale).</summary>
     public float this[int row, int column]
@@ -188,7 +174,7 @@ public sealed class WeightMatrix
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, Columns);
             if (_i8 is not null)
             {
-                return _i8[Int8Index(row, column)] * _i8Scales![row];
+                return Int8At(row, column) * _i8Scales![row];
             }
 
             int panel = row / PanelWidth, lane = row % PanelWidth;
@@ -210,7 +196,7 @@ public sealed class WeightMatrix
             float scale = _i8Scales![row];
             for (int c = 0; c < Columns; c++)
             {
-                destination[c] = _i8[Int8Index(row, c)] * scale;
+                destination[c] = Int8At(row, c) * scale;
             }
 
             return;
@@ -255,26 +241,59 @@ public sealed class WeightMatrix
         return ((long)panel * Int8Depth * PanelWidth) + ((long)(column / Int8Group) * PanelWidth * Int8Group) + (lane * Int8Group) + (column % Int8Group);
     }
 
-    private static (sbyte[] Packed, float[] Scales, int[] Sums, int Depth) AllocateInt8(int rows, int columns)
+    private static (byte[] Packed, float[] Scales, int Depth) AllocateInt8(int rows, int columns)
     {
         int panels = (rows + PanelWidth - 1) / PanelWidth;
         int depth = (columns + Int8Group - 1) / Int8Group * Int8Group;
-        return (new sbyte[(long)panels * depth * PanelWidth], new float[panels * PanelWidth], new int[panels * PanelWidth], depth);
+        var packed = new byte[(long)panels * depth * PanelWidth];
+        packed.AsSpan().Fill(Int8Quantizer.Offset); // q = 0 in the padding
+        return (packed, new float[panels * PanelWidth], depth);
     }
 
-    // Writes one quantised row into its panel lane; returns Σ q.
-    private static int PackInt8Row(ReadOnlySpan<sbyte> q, int row, sbyte[] packed, int depth)
+    private delegate void RowSource(int row, Span<float> destination);
+
+    // Quantises every row (panels in parallel on the thread pool for large matrices; the result does not depend on it).
+    private static void QuantizeRows(int rows, int columns, byte[] packed, float[] scales, int depth, RowSource source)
+    {
+        int panels = (rows + PanelWidth - 1) / PanelWidth;
+        void Panel(int p, float[] row, sbyte[] codes)
+        {
+            for (int r = p * PanelWidth; r < Math.Min(rows, (p + 1) * PanelWidth); r++)
+            {
+                source(r, row);
+                scales[r] = Int8Quantizer.QuantizeRow(row, codes);
+                PackInt8Row(codes, r, packed, depth);
+            }
+        }
+
+        if ((long)rows * columns < 1 << 18 || panels == 1)
+        {
+            var row = new float[columns];
+            var codes = new sbyte[columns];
+            for (int p = 0; p < panels; p++)
+            {
+                Panel(p, row, codes);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, panels, () => (new float[columns], new sbyte[columns]), (p, _, buffers) =>
+        {
+            Panel(p, buffers.Item1, buffers.Item2);
+            return buffers;
+        }, _ => { });
+    }
+
+    // Writes one quantised row into its panel lane as u8 = q + 128.
+    private static void PackInt8Row(ReadOnlySpan<sbyte> q, int row, byte[] packed, int depth)
     {
         int panel = row / PanelWidth, lane = row % PanelWidth;
         long baseIndex = ((long)panel * depth * PanelWidth) + (lane * Int8Group);
-        int sum = 0;
         for (int c = 0; c < q.Length; c++)
         {
-            packed[baseIndex + ((long)(c / Int8Group) * PanelWidth * Int8Group) + (c % Int8Group)] = q[c];
-            sum += q[c];
+            packed[baseIndex + ((long)(c / Int8Group) * PanelWidth * Int8Group) + (c % Int8Group)] = (byte)(q[c] + Int8Quantizer.Offset);
         }
-
-        return sum;
     }
 
     // Output lane (0…31) → ushort slot inside a packed BF16 k-row: word (lane % 16), half (lane / 16).

@@ -77,33 +77,46 @@ public class Int8QuantizeTests
     [Fact]
     public void ActivationCodesAreTheSameOnTheVectorAndScalarPaths()
     {
+        // Per block of 128 k: the scale, the codes and their sum; the vector and scalar paths agree with the reference.
+        const int block = 128;
         var random = new Random(8);
-        foreach (int k in new[] { 1, 7, 8, 15, 16, 17, 64, 1176 })
+        foreach (int k in new[] { 1, 7, 8, 15, 16, 17, 64, 127, 128, 129, 300, 1176 })
         {
             var x = Int8GemmTests.Gaussian(random, k);
             x[random.Next(k)] *= 50;
-            int depth = (k + 3) / 4 * 4;
-            var vector = new byte[depth];
-            var scalar = new byte[depth];
-            float sv, ss;
+            x.AsSpan(0, Math.Min(k, 3)).Clear();
+            int depth = (k + 3) / 4 * 4, blocks = (k + block - 1) / block;
+            var vector = new sbyte[depth];
+            var scalar = new sbyte[depth];
+            var scales = new float[2 * blocks];
+            var sums = new int[2 * blocks];
             unsafe
             {
-                fixed (float* px = x)
-                fixed (byte* pv = vector, ps = scalar)
+                fixed (float* px = x, ps = scales)
+                fixed (sbyte* qv = vector, qs = scalar)
+                fixed (int* pz = sums)
                 {
-                    sv = Int8Quantizer.QuantizeActivations(px, k, pv, depth, vector: true);
-                    ss = Int8Quantizer.QuantizeActivations(px, k, ps, depth, vector: false);
+                    Int8Quantizer.QuantizeActivations(px, k, qv, depth, block, ps, pz, vector: true);
+                    Int8Quantizer.QuantizeActivations(px, k, qs, depth, block, ps + blocks, pz + blocks, vector: false);
                 }
             }
 
-            var codes = new int[k];
-            Assert.Equal(Int8GemmTests.QuantizeReference(x, codes), ss);
-            Assert.Equal(ss, sv);
             Assert.Equal(scalar, vector);
-            for (int i = 0; i < depth; i++)
+            Assert.Equal(scales.AsSpan(blocks).ToArray(), scales.AsSpan(0, blocks).ToArray());
+            Assert.Equal(sums.AsSpan(blocks).ToArray(), sums.AsSpan(0, blocks).ToArray());
+            var codes = new int[block];
+            for (int b = 0; b < blocks; b++)
             {
-                Assert.Equal(i < k ? codes[i] + 128 : 128, scalar[i]);
+                int b0 = b * block, n = Math.Min(block, k - b0);
+                Assert.Equal(Int8GemmTests.QuantizeReference(x.AsSpan(b0, n), codes), scales[b]);
+                Assert.Equal(codes.AsSpan(0, n).ToArray().Sum(), sums[b]);
+                for (int i = 0; i < n; i++)
+                {
+                    Assert.Equal(codes[i], scalar[b0 + i]);
+                }
             }
+
+            Assert.All(scalar.AsSpan(k).ToArray(), c => Assert.Equal(0, c));
         }
     }
 
@@ -139,13 +152,13 @@ public class Int8QuantizeTests
     [InlineData(4096, 1024)]
     [InlineData(1024, 4096)]
     [InlineData(2048, 11008)]
-    public void ResidentBytesCountPanelsScalesAndSumsAndStayUnder055OfBFloat16(int rows, int columns)
+    public void ResidentBytesCountPanelsAndScalesAndStayUnder055OfBFloat16(int rows, int columns)
     {
         var data = new float[rows * columns];
         var w = WeightMatrix.QuantizeInt8(data, rows, columns);
         long panels = (rows + 31) / 32;
         long depth = (columns + 3) / 4 * 4;
-        Assert.Equal((panels * 32 * depth) + (panels * 32 * 8), w.ResidentBytes);
+        Assert.Equal((panels * 32 * depth) + (panels * 32 * 4), w.ResidentBytes);
         long bf16 = WeightMatrix.FromBFloat16(new ushort[rows * columns], rows, columns).ResidentBytes;
         Assert.True(w.ResidentBytes <= 0.55 * bf16, $"{w.ResidentBytes} vs BF16 {bf16}");
     }

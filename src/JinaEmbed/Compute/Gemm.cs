@@ -20,7 +20,7 @@ public static class Gemm
 
         if (w.IsInt8)
         {
-            Int8GemmDriver.Run(x, rows, w, bias, y, context);
+            Int8GemmDriver.Run(x, rows, w, bias, y, context, mutation: Int8GemmDriver.TestMutation.Value);
         }
         else
         {
@@ -40,7 +40,7 @@ public static class Gemm
         {
             if (w.IsInt8)
             {
-                Int8GemmDriver.Run(x, rows, w, [], y, context, accumulate: true);
+                Int8GemmDriver.Run(x, rows, w, [], y, context, accumulate: true, mutation: Int8GemmDriver.TestMutation.Value);
             }
             else
             {

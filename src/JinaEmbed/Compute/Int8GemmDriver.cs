@@ -32,6 +32,12 @@ internal static unsafe class Int8GemmDriver
     private const int MaxChunkPanels = 16;
     private const int QuantizeRowsPerTask = 16;
 
+    /// <summary>
+    /// A deliberate fault for the model-level fidelity tests, in effect for the GEMMs of the current call flow only (so
+    /// tests running beside it are unaffected); always <see cref="Int8Mutation.None"/> outside tests.
+    /// </summary>
+    internal static readonly AsyncLocal<Int8Mutation> TestMutation = new();
+
     /// <summary>Largest row count of any int8 kernel (the tile buffer's height).</summary>
     internal const int MaxKernelRows = 6;
 

@@ -27,6 +27,19 @@ internal static unsafe class Int8Fold
         Vector256.Store(v1, f + 8);
     }
 
+    /// <summary>16 outputs from one 512-bit vector (the same per-element operations as the 256-bit form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Fold16(float* f, Vector512<int> acc, float scale, int sum, bool first)
+    {
+        var v = Vector512.ConvertToSingle(acc - Vector512.Create(sum << 7)) * Vector512.Create(scale);
+        if (!first)
+        {
+            v = Vector512.Load(f) + v;
+        }
+
+        Vector512.Store(v, f);
+    }
+
     /// <summary>8 outputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Fold8(float* f, Vector256<int> acc, float scale, int sum, bool first)

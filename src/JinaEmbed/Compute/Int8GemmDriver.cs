@@ -53,6 +53,12 @@ internal static unsafe class Int8GemmDriver
             return &Int8KernelVnni.Run;
         }
 
+        if (context.Tier == IsaTier.Avx512)
+        {
+            rows = Int8KernelAvx512.Rows;
+            return &Int8KernelAvx512.Run;
+        }
+
         if (context.Tier >= IsaTier.Avx2)
         {
             rows = Int8KernelAvx2.Rows;

@@ -8,11 +8,12 @@ namespace JinaEmbed.Tests.Compute;
 // accumulates exactly in int32 and runs the same fp32 epilogues, so results must match bit for bit.
 public class Int8GemmTests
 {
-    /// <summary>(tier, VNNI allowed): portable, AVX2 without VNNI (pmaddwd), AVX-VNNI at the AVX2 and AVX-512 tiers.</summary>
+    /// <summary>(tier, VNNI allowed): portable, AVX2 and AVX-512 without VNNI (pmaddwd), AVX-VNNI at the AVX2 and AVX-512 tiers.</summary>
     public static TheoryData<IsaTier, bool> Paths => new()
     {
         { IsaTier.Portable, false },
         { IsaTier.Avx2, false },
+        { IsaTier.Avx512, false },
         { IsaTier.Avx2, true },
         { IsaTier.Avx512, true },
     };
@@ -75,9 +76,12 @@ public class Int8GemmTests
             var bias = Gaussian(random, n);
             var vnni = new float[512 * n];
             var avx2 = new float[512 * n];
+            var avx512 = new float[512 * n];
             Gemm.Multiply(x, 512, w, bias, vnni, new ComputeContext(2, IsaTier.Avx512, vnni: true));
             Gemm.Multiply(x, 512, w, bias, avx2, new ComputeContext(2, IsaTier.Avx2, vnni: false));
-            AssertIdentical(vnni, avx2, $"{n}×{k}");
+            Gemm.Multiply(x, 512, w, bias, avx512, new ComputeContext(2, IsaTier.Avx512, vnni: false));
+            AssertIdentical(vnni, avx2, $"{n}×{k} AVX2");
+            AssertIdentical(vnni, avx512, $"{n}×{k} AVX-512");
             var expected = Reference(x.AsSpan(0, 7 * k).ToArray(), 7, w, bias, null);
             AssertIdentical(expected, vnni.AsSpan(0, 7 * n).ToArray(), $"{n}×{k} first rows");
         }

@@ -249,10 +249,10 @@ internal static class V4Bench
         {
             var context = new JinaEmbed.Compute.ComputeContext(options.Threads);
             var (peak, shapes) = GemmBenchmark.Run(context, options.Quick, GemmBenchmark.V4Shapes);
-            log($"peak FMA: {peak:F1} GFLOP/s ({options.Threads} threads, {context.Tier})");
+            log($"peak FMA: {GemmBenchmark.LastPeak} ({options.Threads} threads, {context.Tier})");
             foreach (var s in shapes)
             {
-                log($"GEMM M={s.M} N={s.N} K={s.K} {s.Weights}: {s.Gflops:F1} GFLOP/s = {s.FractionOfPeak:P1} of peak");
+                log($"GEMM M={s.M} N={s.N} K={s.K} {s.Weights}: {s.Gflops:F1} GFLOP/s = {GemmBenchmark.Describe(s.FractionOfPeak)}");
             }
 
             report["tier"] = context.Tier.ToString();

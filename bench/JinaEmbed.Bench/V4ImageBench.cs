@@ -223,7 +223,7 @@ internal static class V4ImageBench
             log($"peak FMA: {peak:F1} GFLOP/s ({options.Threads} threads, {context.Tier})");
             foreach (var r in results)
             {
-                log(FormattableString.Invariant($"GEMM vision {r.Name,-8} M={r.M,5} N={r.N,5} K={r.K,5} {r.Weights}: {r.Gflops,6:F1} GFLOP/s = {r.FractionOfPeak,6:P1} of peak ({r.CpuGflops:F1} GFLOP/s by CPU time × {options.Threads})"));
+                log(FormattableString.Invariant($"GEMM vision {r.Name,-8} M={r.M,5} N={r.N,5} K={r.K,5} {r.Weights}: {r.Gflops,6:F1} GFLOP/s = {GemmBenchmark.Describe(r.FractionOfPeak)} ({r.CpuGflops:F1} GFLOP/s by CPU time × {options.Threads})"));
             }
 
             report["gemm"] = new { peakGflops = peak, shapes = results };

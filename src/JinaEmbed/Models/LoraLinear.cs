@@ -13,7 +13,10 @@ internal sealed class LoraLinear
     // Rows per low-rank step: bounds the [rows, r] temporary.
     private const int RowBlock = 1024;
 
+    // Per task lora_A [r, in]; or, when r is below the GEMM's 32-row panel, every task's A stacked into one [T·r, in]
+    // matrix (v3's rank 4 would otherwise pad each task's 4 rows to a 32-row panel: 8× its bytes).
     private readonly WeightMatrix[] _a;
+    private readonly WeightMatrix? _stackedA;
     private readonly WeightMatrix[] _b;
 
     /// <summary>W packed, the bias (empty for none), lora_A [T, r, in] and lora_B [T, out, r] as stored.</summary>
@@ -24,17 +27,23 @@ internal sealed class LoraLinear
         Tasks = tasks;
         Rank = rank;
         int inDim = weight.Columns, outDim = weight.Rows;
-        _a = new WeightMatrix[tasks];
+        bool stack = tasks > 1 && rank % WeightMatrix.PanelWidth != 0;
+        _a = stack ? [] : new WeightMatrix[tasks];
+        _stackedA = stack ? Pack(loraA.AsSpan(0, tasks * rank * inDim), tasks * rank, inDim) : null;
         _b = new WeightMatrix[tasks];
         for (int t = 0; t < tasks; t++)
         {
-            _a[t] = Pack(loraA.AsSpan(t * rank * inDim, rank * inDim), rank, inDim);
+            if (!stack)
+            {
+                _a[t] = Pack(loraA.AsSpan(t * rank * inDim, rank * inDim), rank, inDim);
+            }
+
             _b[t] = Pack(loraB.AsSpan(t * outDim * rank, outDim * rank), outDim, rank);
         }
     }
 
     /// <summary>Bytes held resident by this layer.</summary>
-    public long ResidentBytes => Weight.ResidentBytes + ((long)Bias.Length * sizeof(float)) + _a.Sum(m => m.ResidentBytes) + _b.Sum(m => m.ResidentBytes);
+    public long ResidentBytes => Weight.ResidentBytes + ((long)Bias.Length * sizeof(float)) + _a.Sum(m => m.ResidentBytes) + (_stackedA?.ResidentBytes ?? 0) + _b.Sum(m => m.ResidentBytes);
 
     public WeightMatrix Weight { get; }
 
@@ -47,12 +56,6 @@ internal sealed class LoraLinear
     public int In => Weight.Columns;
 
     public int Out => Weight.Rows;
-
-    /// <summary>lora_A of <paramref name="task"/>, [r, in].</summary>
-    public WeightMatrix LoraA(int task) => _a[task];
-
-    /// <summary>lora_B of <paramref name="task"/>, [out, r].</summary>
-    public WeightMatrix LoraB(int task) => _b[task];
 
     /// <summary>y[rows] = x·Wᵀ + b, then each run of rows with a task adds that task's scaled delta.</summary>
     public void Forward(float[] x, int rows, float[] y, IReadOnlyList<(int Start, int Count, int Adapter)> runs, float scale, ComputeContext context)
@@ -79,17 +82,32 @@ internal sealed class LoraLinear
     }
 
     // y[yRow..] += s·((x·Aᵀ)·Bᵀ) for `count` rows: t = x·Aᵀ [rows, r], t *= s, then y += t·Bᵀ in the GEMM's accumulate mode.
+    // With stacked A, x·A_allᵀ [rows, T·r] is formed and the task's r columns copied out: each column of a GEMM is the
+    // same sum whatever its neighbours, so the values equal the per-task product's.
     private void AddDelta(float[] x, int xRow, float[] y, int yRow, int count, int adapter, float scale, ComputeContext context)
     {
-        int r = Rank;
+        int r = Rank, all = _stackedA?.Rows ?? 0;
         var t = ArrayPool<float>.Shared.Rent(Math.Min(count, RowBlock) * r);
+        var wide = all > 0 ? ArrayPool<float>.Shared.Rent(Math.Min(count, RowBlock) * all) : null;
         try
         {
             for (int done = 0; done < count; done += RowBlock)
             {
                 int rows = Math.Min(RowBlock, count - done);
                 var low = t.AsSpan(0, rows * r);
-                Gemm.Multiply(x.AsSpan((xRow + done) * In, rows * In), rows, _a[adapter], [], low, context);
+                if (wide is not null)
+                {
+                    Gemm.Multiply(x.AsSpan((xRow + done) * In, rows * In), rows, _stackedA!, [], wide.AsSpan(0, rows * all), context);
+                    for (int i = 0; i < rows; i++)
+                    {
+                        wide.AsSpan((i * all) + (adapter * r), r).CopyTo(low.Slice(i * r, r));
+                    }
+                }
+                else
+                {
+                    Gemm.Multiply(x.AsSpan((xRow + done) * In, rows * In), rows, _a[adapter], [], low, context);
+                }
+
                 foreach (ref float v in low)
                 {
                     v *= scale;
@@ -101,6 +119,10 @@ internal sealed class LoraLinear
         finally
         {
             ArrayPool<float>.Shared.Return(t);
+            if (wide is not null)
+            {
+                ArrayPool<float>.Shared.Return(wide);
+            }
         }
     }
 

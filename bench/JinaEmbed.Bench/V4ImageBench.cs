@@ -119,26 +119,9 @@ internal static class V4ImageBench
         return [.. ids];
     }
 
-    /// <summary>smart_resize (spec §7.2): the resized height and width for a source image.</summary>
-    public static (int Height, int Width) SmartResize(int height, int width, long minPixels = 3136, long maxPixels = 602112, int factor = 28)
-    {
-        double h = height, w = width;
-        double hb = Math.Round(h / factor, MidpointRounding.ToEven) * factor, wb = Math.Round(w / factor, MidpointRounding.ToEven) * factor;
-        if (hb * wb > maxPixels)
-        {
-            double beta = Math.Sqrt(h * w / maxPixels);
-            hb = Math.Max(factor, Math.Floor(h / beta / factor) * factor);
-            wb = Math.Max(factor, Math.Floor(w / beta / factor) * factor);
-        }
-        else if (hb * wb < minPixels)
-        {
-            double beta = Math.Sqrt(minPixels / (h * w));
-            hb = Math.Ceiling(h * beta / factor) * factor;
-            wb = Math.Ceiling(w * beta / factor) * factor;
-        }
-
-        return ((int)hb, (int)wb);
-    }
+    // smart_resize (spec §7.2) with Jina's bounds: the library's own, so the bench sizes what the engine will run.
+    private static (int Height, int Width) SmartResize(int height, int width) =>
+        JinaEmbed.Images.SmartResize.Compute(height, width, 28, 3136, 602112);
 
     /// <summary>Vision-tower FLOPs of one image (spec §12.2), exactly: linears, window and full attention, merger.</summary>
     public static Dictionary<string, double> VisionFlop(Checkpoints.JinaV4VisionConfig c, int gridHeight, int gridWidth)

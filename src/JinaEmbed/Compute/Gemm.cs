@@ -18,7 +18,23 @@ public static class Gemm
             throw new ArgumentException($"bias needs {w.Rows} values, got {bias.Length}.", nameof(bias));
         }
 
-        if (w.IsInt8)
+        if (w.Columns == 0)
+        {
+            // No inputs: every output is its bias (or 0); both drivers assume K > 0.
+            for (int i = 0; i < rows; i++)
+            {
+                var yi = y.Slice(i * w.Rows, w.Rows);
+                if (bias.IsEmpty)
+                {
+                    yi.Clear();
+                }
+                else
+                {
+                    bias[..w.Rows].CopyTo(yi);
+                }
+            }
+        }
+        else if (w.IsInt8)
         {
             Int8GemmDriver.Run(x, rows, w, bias, y, context, mutation: Int8GemmDriver.TestMutation.Value);
         }

@@ -71,30 +71,9 @@ internal static unsafe class Int8GemmDriver
 
     public static void Run(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> y, ComputeContext context, bool accumulate = false, Int8Mutation mutation = Int8Mutation.None)
     {
-        int n = w.Rows, k = w.Columns;
+        int n = w.Rows, k = w.Columns; // k > 0: Gemm.Multiply answers K = 0 itself
         if (rows == 0 || n == 0)
         {
-            return;
-        }
-
-        if (k == 0)
-        {
-            if (!accumulate)
-            {
-                for (int i = 0; i < rows; i++)
-                {
-                    var yi = y.Slice(i * n, n);
-                    if (bias.IsEmpty)
-                    {
-                        yi.Clear();
-                    }
-                    else
-                    {
-                        bias[..n].CopyTo(yi);
-                    }
-                }
-            }
-
             return;
         }
 

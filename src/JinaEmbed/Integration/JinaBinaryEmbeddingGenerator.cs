@@ -30,15 +30,7 @@ public sealed class JinaBinaryEmbeddingGenerator : IEmbeddingGenerator<string, B
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var result = await _core.EmbedAsync(values, _core.ToEmbedOptions(options), cancellationToken).ConfigureAwait(false);
-        var vectors = result?.Embeddings ?? [];
-        var createdAt = DateTimeOffset.UtcNow;
-        var embeddings = new GeneratedEmbeddings<BinaryEmbedding>(vectors.Length) { Usage = JinaGeneratorCore.Usage(result) };
-        foreach (var vector in vectors)
-        {
-            embeddings.Add(new BinaryEmbedding(ToBits(vector)) { ModelId = _core.ModelId, CreatedAt = createdAt });
-        }
-
-        return embeddings;
+        return _core.Generated(result?.Embeddings, result, vector => new BinaryEmbedding(ToBits(vector)));
     }
 
     /// <summary>Sign quantisation: bit i is set where dimension i is &gt; 0 (normalisation does not change signs).</summary>

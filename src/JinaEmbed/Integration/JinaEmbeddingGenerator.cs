@@ -39,15 +39,7 @@ public sealed class JinaEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var result = await _core.EmbedAsync(values, _core.ToEmbedOptions(options), cancellationToken).ConfigureAwait(false);
-        var vectors = result?.Embeddings ?? [];
-        var createdAt = DateTimeOffset.UtcNow;
-        var embeddings = new GeneratedEmbeddings<Embedding<float>>(vectors.Length) { Usage = JinaGeneratorCore.Usage(result) };
-        foreach (var vector in vectors)
-        {
-            embeddings.Add(new Embedding<float>(vector) { ModelId = _core.ModelId, CreatedAt = createdAt });
-        }
-
-        return embeddings;
+        return _core.Generated(result?.Embeddings, result, vector => new Embedding<float>(vector));
     }
 
     /// <inheritdoc />

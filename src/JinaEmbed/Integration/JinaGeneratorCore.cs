@@ -109,6 +109,24 @@ internal sealed class JinaGeneratorCore : IDisposable
         TotalTokenCount = result?.TokenCount ?? 0,
     };
 
+    /// <summary>One embedding per vector of a call, stamped with the model id and one creation time, with the call's usage.</summary>
+    internal GeneratedEmbeddings<TEmbedding> Generated<TVector, TEmbedding>(IReadOnlyList<TVector>? vectors, EmbeddingResult? result, Func<TVector, TEmbedding> create)
+        where TEmbedding : Microsoft.Extensions.AI.Embedding
+    {
+        vectors ??= [];
+        var createdAt = DateTimeOffset.UtcNow;
+        var embeddings = new GeneratedEmbeddings<TEmbedding>(vectors.Count) { Usage = Usage(result) };
+        foreach (var vector in vectors)
+        {
+            var embedding = create(vector);
+            embedding.ModelId = ModelId;
+            embedding.CreatedAt = createdAt;
+            embeddings.Add(embedding);
+        }
+
+        return embeddings;
+    }
+
     /// <summary>The GetService contract: the generator itself, the metadata, or the underlying embedder.</summary>
     internal object? GetService(object generator, Type serviceType, object? serviceKey)
     {

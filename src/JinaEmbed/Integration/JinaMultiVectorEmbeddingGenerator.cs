@@ -54,15 +54,7 @@ public sealed class JinaMultiVectorEmbeddingGenerator : IEmbeddingGenerator<stri
     {
         var embedOptions = _core.ToEmbedOptions(options) with { Output = EmbeddingOutput.MultiVector, Dimensions = null };
         var result = await _core.EmbedAsync(values, embedOptions, cancellationToken).ConfigureAwait(false);
-        var vectors = result?.MultiVectors ?? [];
-        var createdAt = DateTimeOffset.UtcNow;
-        var embeddings = new GeneratedEmbeddings<MultiVectorEmbedding>(vectors.Length) { Usage = JinaGeneratorCore.Usage(result) };
-        foreach (var vector in vectors)
-        {
-            embeddings.Add(new MultiVectorEmbedding(vector) { ModelId = _core.ModelId, CreatedAt = createdAt });
-        }
-
-        return embeddings;
+        return _core.Generated(result?.MultiVectors, result, vector => new MultiVectorEmbedding(vector));
     }
 
     /// <inheritdoc />

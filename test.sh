@@ -3,6 +3,7 @@
 # then print one summary line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
+bash .ci/install.sh   # system packages the tests need (browser, HAProxy, …), only when missing
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 dotnet restore JinaEmbed.slnx

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests need (Debian), only those missing; a no-op on a machine that has them.
+# Called by test.sh and .ci/run. Each entry: a command the tests run, and the Debian package that provides it.
+set -euo pipefail
+declare -A needed=(
+  # [command]=debian-package   (one line per prerequisite; keep sorted)
+)
+missing=()
+for command in "${!needed[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || missing+=("${needed[$command]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=sudo
+  command -v sudo >/dev/null 2>&1 || { echo "install: missing ${missing[*]}; run as root: apt-get install ${missing[*]}" >&2; exit 1; }
+else
+  sudo=
+fi
+echo "install: apt-get install ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

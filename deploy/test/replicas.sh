@@ -39,18 +39,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A port nothing listens on (a connection to it is refused), picked at random above the ephemeral range's usual start.
+# A port nothing listens on (a connection to it is refused) and not handed out before, picked at random in 20000–49999.
+taken=" "
 free_port() {
   local port
   while :; do
     port=$((20000 + RANDOM % 30000))
+    case "$taken" in *" $port "*) continue ;; esac
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
 
-declare -A ports=([a]=$(free_port) [b]=$(free_port) [c]=$(free_port))
-front=$(free_port)
-admin=$(free_port)
+declare -A ports=()
+for name in a b c front admin; do
+  ports[$name]=$(free_port)
+  taken+="${ports[$name]} "
+done
+front=${ports[front]}
+admin=${ports[admin]}
 
 start_replica() { # name
   JINAEMBED_SHUTDOWNTIMEOUTSECONDS=$drain_seconds JINAEMBED_LOGFORMAT=simple \

@@ -4,6 +4,7 @@
 set -euo pipefail
 declare -A needed=(
   # [command]=debian-package   (one line per prerequisite; keep sorted)
+  [afl-fuzz]=afl++   # tests/suites/fuzz.sh: coverage-guided fuzzing with SharpFuzz
 )
 missing=()
 for command in "${!needed[@]}"; do

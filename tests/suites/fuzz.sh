@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (SharpFuzz + afl-fuzz) of the request parser and mapping, the tokenizer.json loader, the
-# safetensors header parser and the config readers (tests/Fuzz). Each target runs for FUZZ_SECONDS (default 25); any
+# safetensors header parser and the config readers (tests/Fuzz). Each target runs for FUZZ_SECONDS (default 20); any
 # crash fails the suite and is printed with its input and stack trace. Longer run: FUZZ_SECONDS=3600 bash tests/suites/fuzz.sh
 # (FUZZ_TARGETS="request config" picks targets; FUZZ_KEEP=1 keeps the work folder with afl-fuzz's queues).
 # Hangs (over 5 s) are listed, not failed. A crash becomes a regression: copy its input into tests/Fuzz/regressions/<target>/, fix the code; the xunit test
@@ -8,20 +8,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$PWD"
-seconds="${FUZZ_SECONDS:-25}"
+seconds="${FUZZ_SECONDS:-20}"
 targets="${FUZZ_TARGETS:-request tokenizer safetensors config}"
 shared="${JINAEMBED_SHARED:-$root/../shared}"
 fixtures="$shared/fixtures"
 command -v afl-fuzz >/dev/null || { echo "fuzz: afl-fuzz is missing (Debian package afl++; .ci/install.sh installs it)" >&2; exit 1; }
 [ -d "$fixtures" ] || { echo "fuzz: fixtures not found at $fixtures (set JINAEMBED_SHARED)" >&2; exit 1; }
 
-work="$(mktemp -d)"
+# In memory where there is a tmpfs: the targets write their input to files, and afl-fuzz its queue, every execution.
+work="$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)"
+export TMPDIR="$work"
 if [ "${FUZZ_KEEP:-0}" = 1 ]; then echo "fuzz: work folder $work"; else trap 'rm -rf "$work"' EXIT; fi
 
 # The sharpfuzz instrumenter comes from the local tool manifest (.config/dotnet-tools.json).
 dotnet tool restore >/dev/null
 dotnet build tests/Fuzz/JinaEmbed.Fuzz.csproj -c Release -v q -nologo >/dev/null
-cp -r tests/Fuzz/bin/Release/net10.0 "$work/bin"
+# The assemblies are copied (they get instrumented); runtimes/ (native libraries, ~0.5 GB) is linked, not copied.
+mkdir "$work/bin"
+find tests/Fuzz/bin/Release/net10.0 -maxdepth 1 -type f -exec cp {} "$work/bin/" \;
+ln -s "$root/tests/Fuzz/bin/Release/net10.0/runtimes" "$work/bin/runtimes"
 # Only our assemblies are instrumented: coverage of the framework would drown the signal.
 for assembly in JinaEmbed.dll JinaEmbed.Server.dll; do
   dotnet sharpfuzz "$work/bin/$assembly" >/dev/null

@@ -46,9 +46,9 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 };
 
 // The model's sizes come from the server and the folder it serves, so the mix fits whatever model that is.
-if (!await WaitReadyAsync(http, TimeSpan.FromSeconds(180)))
+if (!await WaitReadyAsync(http, pid, TimeSpan.FromSeconds(180)))
 {
-    Console.Error.WriteLine($"soak: {url}ready did not answer 200 within 180 s");
+    Console.Error.WriteLine($"soak: {url}ready did not answer 200 within 180 s, or the server (pid {pid}) exited");
     return 1;
 }
 
@@ -201,10 +201,10 @@ static string? Check(SoakRequest request, int status, byte[] body)
     return null;
 }
 
-static async Task<bool> WaitReadyAsync(HttpClient http, TimeSpan limit)
+static async Task<bool> WaitReadyAsync(HttpClient http, int pid, TimeSpan limit)
 {
     var clock = Stopwatch.StartNew();
-    while (clock.Elapsed < limit)
+    while (clock.Elapsed < limit && File.Exists($"/proc/{pid}/status"))
     {
         try
         {

@@ -4,6 +4,7 @@
 set -euo pipefail
 declare -A needed=(
   # [command]=debian-package   (one line per prerequisite; keep sorted)
+  [afl-fuzz]=afl++   # tests/suites/fuzz.sh: coverage-guided fuzzing with SharpFuzz
   [curl]=curl                 # tests/suites/replicas.sh: readiness polls
   [haproxy]=haproxy           # tests/suites/replicas.sh: the load balancer in front of three servers
   [kubectl]=kubernetes-client # the deploy/ render test: `kubectl kustomize` on every overlay

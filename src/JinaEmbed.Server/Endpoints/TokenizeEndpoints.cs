@@ -41,7 +41,8 @@ internal static class TokenizeEndpoints
         await context.Response.WriteAsJsonAsync(new TokenizeApiResponse(items), ServerJsonContext.Default.TokenizeApiResponse, cancellationToken: context.RequestAborted);
     }
 
-    private static List<string> ReadTexts(JsonElement input, int maxItems)
+    /// <summary>The texts of a /tokenize <c>input</c>, or the contract's 4xx.</summary>
+    internal static List<string> ReadTexts(JsonElement input, int maxItems)
     {
         switch (input.ValueKind)
         {

@@ -276,6 +276,13 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     private static (Dictionary<string, SafetensorsTensor> Tensors, Dictionary<string, string> Metadata) ParseHeader(string path, byte[] header, long dataLength)
     {
+        // The header is UTF-8 JSON (spec §1.7); JsonDocument checks string bytes only when a string is read, so a bad
+        // byte in a tensor name would otherwise surface later as an InvalidOperationException instead of a load error.
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw new CheckpointException($"Checkpoint {path} has a corrupt header: it is not valid UTF-8.");
+        }
+
         JsonDocument document;
         try
         {

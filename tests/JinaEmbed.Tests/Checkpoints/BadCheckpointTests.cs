@@ -65,6 +65,20 @@ public sealed class BadCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void HeaderWithInvalidUtf8InATensorName_IsRejected()
+    {
+        // Found by fuzzing (tests/Fuzz/regressions/safetensors): well-formed JSON whose name bytes are not UTF-8 used
+        // to escape as an InvalidOperationException when the name was read.
+        var bytes = (byte[])_original.Clone();
+        int name = Encoding.ASCII.GetString(bytes, 8, 200).IndexOf("roberta", StringComparison.Ordinal);
+        Assert.True(name > 0, "no tensor name near the start of the fixture's header");
+        bytes[8 + name + 1] = 0x85; // a UTF-8 continuation byte with no lead byte
+        var e = Assert.Throws<CheckpointException>(() => JinaV3Model.Load(Write(bytes)));
+        Assert.Contains("not valid UTF-8", e.Message);
+        Assert.Contains(ModelPath, e.Message);
+    }
+
+    [Fact]
     public void MissingTensor_IsNamed()
     {
         WithHeader(h => h.Remove(Fc1));

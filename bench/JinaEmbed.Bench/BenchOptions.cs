@@ -47,6 +47,9 @@ internal sealed class BenchOptions
     /// <summary>v4: GGUF types llama.cpp runs (bf16, f32).</summary>
     public List<string> LlamaDtypes { get; private set; } = ["bf16", "f32"];
 
+    /// <summary>v4: our engine's precisions, each in its own child process (exact, int8).</summary>
+    public List<JinaEmbed.Compute.Precision> Precisions { get; private set; } = [JinaEmbed.Compute.Precision.Exact];
+
     /// <summary>v4: llama.cpp KV cache type; default f16 for the BF16 GGUF (llama.cpp's default), f32 for the F32 one.</summary>
     public string? LlamaKvType { get; private set; }
 
@@ -113,6 +116,14 @@ internal sealed class BenchOptions
                 case "--llama-bin": options.LlamaBinary = Path.GetFullPath(Value()); break;
                 case "--llama-dtypes": options.LlamaDtypes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
                 case "--llama-kv-type": options.LlamaKvType = Value(); break;
+                case "--precisions":
+                    options.Precisions = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p switch
+                    {
+                        "exact" => JinaEmbed.Compute.Precision.Exact,
+                        "int8" => JinaEmbed.Compute.Precision.Int8,
+                        _ => throw new ArgumentException($"--precisions: '{p}' is not exact or int8"),
+                    })];
+                    break;
                 case "--only": options.V4Only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
                 case "--workloads": options.WorkloadsPath = Path.GetFullPath(Value()); break;
                 case "--attention": options.AttentionLengths = Value().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
@@ -147,8 +158,8 @@ internal sealed class BenchOptions
 
                         JinaEmbed.Bench --model v4 [--threads N] [--data DIR] [--shared DIR] [--quick] [--skip-engine]
                                         [--skip-llama] [--skip-gemm] [--skip-document] [--only 1x32,8x512,1x4096,1x32768]
-                                        [--llama-bin FILE] [--llama-dtypes bf16,f32] [--llama-kv-type f16|f32|bf16]
-                                        [--json FILE]
+                                        [--llama-bin FILE] [--llama-dtypes bf16,f32,q8_0] [--llama-kv-type f16|f32|bf16]
+                                        [--precisions exact,int8] [--json FILE]
                         jina-embeddings-v4: JinaEmbed vs llama.cpp (bench/llama-cpp/setup.sh builds the driver) on the
                         synthetic full-size v4 weights (generated, and converted to GGUF, under --data if absent).
 
@@ -158,7 +169,7 @@ internal sealed class BenchOptions
                         preprocessing, vision tower, language model and the whole model call against their FLOP bound.
 
                         JinaEmbed.Bench generate-v4 OUT_DIR [--dtype BF16|F32] [--config CONFIG_JSON] [--shared DIR]
-                        JinaEmbed.Bench gguf-v4 MODEL_DIR OUT.gguf [--task retrieval] [--dtype bf16|f32]
+                        JinaEmbed.Bench gguf-v4 MODEL_DIR OUT.gguf [--task retrieval] [--dtype bf16|f32|q8_0]
                         --attention L1,L2: only the attention micro-benchmark (v3 bidirectional vs v4 causal GQA).
                         """);
                     Environment.Exit(0);

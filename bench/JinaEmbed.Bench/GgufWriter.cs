@@ -12,6 +12,7 @@ namespace JinaEmbed.Bench;
 internal enum GgmlType : uint
 {
     F32 = 0,
+    Q8_0 = 8,
     BF16 = 30,
 }
 
@@ -65,8 +66,22 @@ internal sealed class GgufWriter
     public void AddTensor(string name, long[] ne, GgmlType type, Action<Stream> writeData)
     {
         long elements = ne.Aggregate(1L, (a, b) => a * b);
-        _tensors.Add(new Tensor(name, ne, type, elements * (type == GgmlType.F32 ? 4 : 2), writeData));
+        _tensors.Add(new Tensor(name, ne, type, ByteCount(type, ne[0], elements), writeData));
     }
+
+    /// <summary>Q8_0 (ggml's block_q8_0): blocks of 32 consecutive values along ne[0], each an fp16 scale d = amax / 127
+    /// followed by 32 int8 codes round(x / d).</summary>
+    public const int Q8Block = 32, Q8BlockBytes = 2 + Q8Block;
+
+    /// <summary>Bytes of a tensor of <paramref name="elements"/> values whose rows hold <paramref name="rowLength"/>.</summary>
+    public static long ByteCount(GgmlType type, long rowLength, long elements) => type switch
+    {
+        GgmlType.F32 => elements * 4,
+        GgmlType.BF16 => elements * 2,
+        GgmlType.Q8_0 when rowLength % Q8Block == 0 => elements / Q8Block * Q8BlockBytes,
+        GgmlType.Q8_0 => throw new ArgumentException($"Q8_0 needs rows of a multiple of {Q8Block} values, not {rowLength}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
 
     /// <summary>Total bytes of tensor data (unpadded).</summary>
     public long TensorBytes => _tensors.Sum(t => t.Bytes);

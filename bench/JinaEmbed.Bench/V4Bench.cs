@@ -169,7 +169,7 @@ internal static class V4Bench
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var start = Stopwatch.StartNew();
-            V4GgufConverter.Convert(CheckpointDirectory(options), path + ".partial", Adapter, dtype == "bf16", log);
+            V4GgufConverter.Convert(CheckpointDirectory(options), path + ".partial", Adapter, V4GgufConverter.TypeOf(dtype), log);
             File.Move(path + ".partial", path);
             log($"converted in {start.Elapsed.TotalSeconds:F0} s");
         }
@@ -184,7 +184,9 @@ internal static class V4Bench
         var result = new V4EngineResult { Engine = "jinaembed", Threads = options.Threads, ResidentBeforeLoadBytes = ProcessMemory.ResidentBytes };
         long start = Stopwatch.GetTimestamp();
         int longest = workloads.Max(w => w.Workload.Count * w.Workload.Length);
-        using var embedder = Embedder.Load(CheckpointDirectory(options), new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = Math.Max(16384, longest) });
+        var precision = options.Precisions[0];
+        result.Engine = EngineName(precision);
+        using var embedder = Embedder.Load(CheckpointDirectory(options), new EmbedderOptions { Threads = options.Threads, MaxBatchTokens = Math.Max(16384, longest), Precision = precision });
         result.LoadSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         GC.Collect();
         result.ResidentAfterLoadBytes = ProcessMemory.ResidentBytes;
@@ -270,7 +272,10 @@ internal static class V4Bench
             if (!options.SkipEngine)
             {
                 EnsureCheckpoint(options, log);
-                engines["jinaembed"] = RunChildProcess(options, workloadPath, log);
+                foreach (var precision in options.Precisions)
+                {
+                    engines[EngineName(precision)] = RunChildProcess(options, precision, workloadPath, log);
+                }
             }
 
             if (!options.SkipPeer)
@@ -290,20 +295,22 @@ internal static class V4Bench
 
         report["engines"] = engines;
         var ratios = new Dictionary<string, double>();
-        if (engines.TryGetValue("jinaembed", out var ours))
+        // Each of our precisions against every peer, and int8 against our exact path.
+        foreach (var (oursName, ours) in engines.Where(e => e.Key.StartsWith("jinaembed", StringComparison.Ordinal)))
         {
-            foreach (var (name, peer) in engines.Where(e => e.Key != "jinaembed"))
+            string prefix = oursName == "jinaembed" ? "" : oursName["jinaembed".Length..].TrimStart('-') + "_";
+            foreach (var (name, peer) in engines.Where(e => !e.Key.StartsWith("jinaembed", StringComparison.Ordinal) || (e.Key == "jinaembed" && oursName != "jinaembed")))
             {
                 foreach (var w in ours.Workloads)
                 {
                     if (peer.Workloads.FirstOrDefault(p => p.Name == w.Name) is { } p && p.TokensPerSecond > 0)
                     {
-                        ratios[$"{w.Name}_tokens_per_s_ours_over_{name}"] = w.TokensPerSecond / p.TokensPerSecond;
-                        ratios[$"{w.Name}_cosine_ours_vs_{name}"] = Cosine(w.FirstEmbedding, p.FirstEmbedding);
+                        ratios[$"{prefix}{w.Name}_tokens_per_s_ours_over_{name}"] = w.TokensPerSecond / p.TokensPerSecond;
+                        ratios[$"{prefix}{w.Name}_cosine_ours_vs_{name}"] = Cosine(w.FirstEmbedding, p.FirstEmbedding);
                     }
                 }
 
-                ratios[$"resident_weights_ours_over_{name}"] = (double)(ours.ResidentAfterWarmupBytes - ours.ResidentBeforeLoadBytes) / (peer.ResidentAfterWarmupBytes - peer.ResidentBeforeLoadBytes);
+                ratios[$"{prefix}resident_weights_ours_over_{name}"] = (double)(ours.ResidentAfterWarmupBytes - ours.ResidentBeforeLoadBytes) / (peer.ResidentAfterWarmupBytes - peer.ResidentBeforeLoadBytes);
             }
         }
 
@@ -360,9 +367,12 @@ internal static class V4Bench
         return dot / Math.Sqrt(na * nb);
     }
 
-    private static V4EngineResult RunChildProcess(BenchOptions options, string workloadPath, Action<string> log)
+    private static string EngineName(JinaEmbed.Compute.Precision precision) =>
+        precision == JinaEmbed.Compute.Precision.Exact ? "jinaembed" : "jinaembed-" + precision.ToString().ToLowerInvariant();
+
+    private static V4EngineResult RunChildProcess(BenchOptions options, JinaEmbed.Compute.Precision precision, string workloadPath, Action<string> log)
     {
-        string resultPath = Path.Combine(Path.GetTempPath(), $"jinaembed-bench-v4-{Environment.ProcessId}.json");
+        string resultPath = Path.Combine(Path.GetTempPath(), $"jinaembed-bench-v4-{precision}-{Environment.ProcessId}.json");
         var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
         string entry = typeof(BenchOptions).Assembly.Location;
         if (!Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals(Path.GetFileNameWithoutExtension(entry), StringComparison.Ordinal))
@@ -377,7 +387,9 @@ internal static class V4Bench
 
         start.ArgumentList.Add("--workloads");
         start.ArgumentList.Add(workloadPath);
-        return RunAndRead(start, resultPath, "jinaembed");
+        start.ArgumentList.Add("--precisions");
+        start.ArgumentList.Add(precision.ToString().ToLowerInvariant());
+        return RunAndRead(start, resultPath, EngineName(precision));
     }
 
     private static V4EngineResult RunLlama(BenchOptions options, string gguf, string dtype, string workloadPath, Action<string> log)

@@ -5,6 +5,7 @@
 //   token_embd, blk.N.{attn_norm, attn_q/k/v (+bias), attn_output, ffn_norm, ffn_gate, ffn_up, ffn_down}, output_norm;
 //   GGUF ne = PyTorch shape reversed; 1-D tensors (norms, biases) always F32, 2-D in the chosen type;
 //   no output.weight (tied: llama.cpp falls back to token_embd); the vision tower and the projector are left out.
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,8 +19,18 @@ internal static class V4GgufConverter
 {
     private const int RowsPerBlock = 64;
 
-    /// <summary>Writes <paramref name="outPath"/>; <paramref name="bf16"/> false = every tensor F32.</summary>
-    public static void Convert(string modelDir, string outPath, string task, bool bf16, Action<string> log)
+    /// <summary>The GGUF tensor type of a --llama-dtypes name (bf16, f32, q8_0).</summary>
+    public static GgmlType TypeOf(string dtype) => dtype switch
+    {
+        "bf16" => GgmlType.BF16,
+        "f32" => GgmlType.F32,
+        "q8_0" => GgmlType.Q8_0,
+        _ => throw new ArgumentException($"GGUF type '{dtype}' is not one of bf16, f32, q8_0"),
+    };
+
+    /// <summary>Writes <paramref name="outPath"/>: matrices (token embeddings included) in <paramref name="type2d"/>, norms
+    /// and biases F32, as llama.cpp's own converter does.</summary>
+    public static void Convert(string modelDir, string outPath, string task, GgmlType type2d, Action<string> log)
     {
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(modelDir, "config.json")))!.AsObject();
         var text = SyntheticJinaV4Checkpoint.Text(config);
@@ -39,13 +50,12 @@ internal static class V4GgufConverter
 
         using var checkpoint = new Checkpoint(modelDir);
         var w = new GgufWriter();
-        var type2d = bf16 ? GgmlType.BF16 : GgmlType.F32;
 
         // Metadata (llama.cpp's LLM_KV names; u32 sizes, f32 floats).
         w.Add("general.architecture", "qwen2");
         w.Add("general.type", "model");
         w.Add("general.name", $"jina-embeddings-v4 text ({task} adapter merged)");
-        w.Add("general.file_type", bf16 ? 32u : 0u); // LLAMA_FTYPE_MOSTLY_BF16 / ALL_F32
+        w.Add("general.file_type", type2d switch { GgmlType.BF16 => 32u, GgmlType.Q8_0 => 7u, _ => 0u }); // LLAMA_FTYPE_MOSTLY_BF16 / MOSTLY_Q8_0 / ALL_F32
         w.Add("general.quantization_version", 2u);
         w.Add("general.alignment", (uint)GgufWriter.Alignment);
         w.Add("qwen2.block_count", (uint)layers);
@@ -60,34 +70,34 @@ internal static class V4GgufConverter
         AddTokenizer(w, modelDir, vocab, config);
 
         // Tensors.
-        w.AddTensor("token_embd.weight", [d, vocab], type2d, s => checkpoint.CopyRows("model.embed_tokens.weight", s, bf16));
+        w.AddTensor("token_embd.weight", [d, vocab], type2d, s => checkpoint.CopyRows("model.embed_tokens.weight", s, type2d));
         for (int i = 0; i < layers; i++)
         {
             string l = $"model.layers.{i}.";
             string b = $"blk.{i}.";
-            w.AddTensor(b + "attn_norm.weight", [d], GgmlType.F32, s => checkpoint.CopyRows(l + "input_layernorm.weight", s, false));
+            w.AddTensor(b + "attn_norm.weight", [d], GgmlType.F32, s => checkpoint.CopyRows(l + "input_layernorm.weight", s, GgmlType.F32));
             Merged(b + "attn_q", l, "self_attn.q_proj", d, d, bias: true);
             Merged(b + "attn_k", l, "self_attn.k_proj", d / heads * kvHeads, d, bias: true);
             Merged(b + "attn_v", l, "self_attn.v_proj", d / heads * kvHeads, d, bias: true);
             Merged(b + "attn_output", l, "self_attn.o_proj", d, d, bias: false);
-            w.AddTensor(b + "ffn_norm.weight", [d], GgmlType.F32, s => checkpoint.CopyRows(l + "post_attention_layernorm.weight", s, false));
+            w.AddTensor(b + "ffn_norm.weight", [d], GgmlType.F32, s => checkpoint.CopyRows(l + "post_attention_layernorm.weight", s, GgmlType.F32));
             Merged(b + "ffn_gate", l, "mlp.gate_proj", f, d, bias: false);
             Merged(b + "ffn_up", l, "mlp.up_proj", f, d, bias: false);
             Merged(b + "ffn_down", l, "mlp.down_proj", d, f, bias: false);
         }
 
-        w.AddTensor("output_norm.weight", [d], GgmlType.F32, s => checkpoint.CopyRows("model.norm.weight", s, false));
-        log($"writing {outPath} ({(bf16 ? "BF16" : "F32")}, {task} merged, scale {scale}, {w.TensorBytes / 1e9:F2} GB of tensors)");
+        w.AddTensor("output_norm.weight", [d], GgmlType.F32, s => checkpoint.CopyRows("model.norm.weight", s, GgmlType.F32));
+        log($"writing {outPath} ({type2d}, {task} merged, scale {scale}, {w.TensorBytes / 1e9:F2} GB of tensors)");
         w.Write(outPath, log);
 
         void Merged(string ggufName, string layerPrefix, string module, int outFeatures, int inFeatures, bool bias)
         {
             string adapter = $"base_model.model.model.language_model.{layerPrefix["model.".Length..]}{module}";
             w.AddTensor(ggufName + ".weight", [inFeatures, outFeatures], type2d, s =>
-                checkpoint.WriteMerged(layerPrefix + module + ".weight", $"{adapter}.lora_A.{task}.weight", $"{adapter}.lora_B.{task}.weight", scale, rank, outFeatures, inFeatures, s, bf16));
+                checkpoint.WriteMerged(layerPrefix + module + ".weight", $"{adapter}.lora_A.{task}.weight", $"{adapter}.lora_B.{task}.weight", scale, rank, outFeatures, inFeatures, s, type2d));
             if (bias)
             {
-                w.AddTensor(ggufName + ".bias", [outFeatures], GgmlType.F32, s => checkpoint.CopyRows(layerPrefix + module + ".bias", s, false));
+                w.AddTensor(ggufName + ".bias", [outFeatures], GgmlType.F32, s => checkpoint.CopyRows(layerPrefix + module + ".bias", s, GgmlType.F32));
             }
         }
     }
@@ -166,8 +176,8 @@ internal static class V4GgufConverter
             }
         }
 
-        /// <summary>Copies a tensor as is (as F32, or as BF16 rounded to nearest even), in row blocks.</summary>
-        public void CopyRows(string name, Stream output, bool bf16)
+        /// <summary>Copies a tensor as is, encoded as <paramref name="type"/>, in row blocks.</summary>
+        public void CopyRows(string name, Stream output, GgmlType type)
         {
             var (file, tensor) = Get(name);
             long count = tensor.ElementCount;
@@ -178,12 +188,12 @@ internal static class V4GgufConverter
             {
                 int n = (int)Math.Min(Chunk, count - start);
                 file.ReadFloat32(tensor, start, values.AsSpan(0, n));
-                output.Write(bytes, 0, Encode(values.AsSpan(0, n), bytes, bf16));
+                output.Write(bytes, 0, Encode(values.AsSpan(0, n), bytes, type));
             }
         }
 
         /// <summary>Writes W + scale·B·A row block by row block (fp32 arithmetic), then encodes.</summary>
-        public void WriteMerged(string weight, string loraA, string loraB, float scale, int rank, int outFeatures, int inFeatures, Stream output, bool bf16)
+        public void WriteMerged(string weight, string loraA, string loraB, float scale, int rank, int outFeatures, int inFeatures, Stream output, GgmlType type)
         {
             var (wf, wt) = Get(weight);
             var (af, at) = Get(loraA);
@@ -211,7 +221,7 @@ internal static class V4GgufConverter
                         Axpy(scale * b[((row0 + r) * rank) + k], a.AsSpan(k * inFeatures, inFeatures), target);
                     }
                 });
-                output.Write(bytes, 0, Encode(span, bytes, bf16));
+                output.Write(bytes, 0, Encode(span, bytes, type));
             }
         }
 
@@ -242,21 +252,58 @@ internal static class V4GgufConverter
             }
         }
 
-        private static int Encode(ReadOnlySpan<float> values, byte[] bytes, bool bf16)
+        // Chunks always start on a row boundary and rows are multiples of 32, so Q8_0 blocks never straddle a row.
+        private static int Encode(ReadOnlySpan<float> values, byte[] bytes, GgmlType type)
         {
-            if (!bf16)
+            switch (type)
             {
-                MemoryMarshal.AsBytes(values).CopyTo(bytes);
-                return values.Length * 4;
+                case GgmlType.F32:
+                    MemoryMarshal.AsBytes(values).CopyTo(bytes);
+                    return values.Length * 4;
+                case GgmlType.BF16:
+                    var bits = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan(0, values.Length * 2));
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        bits[i] = (ushort)(BitConverter.SingleToUInt32Bits(SyntheticJinaCheckpoint.RoundToBFloat16(values[i])) >> 16);
+                    }
+
+                    return values.Length * 2;
+                case GgmlType.Q8_0:
+                    return EncodeQ8(values, bytes);
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(type), type, null);
+            }
+        }
+
+        // ggml's reference Q8_0 quantiser: d = amax / 127 stored as fp16, codes round-half-away(x / d) with the fp32 d.
+        private static int EncodeQ8(ReadOnlySpan<float> values, byte[] bytes)
+        {
+            if (values.Length % GgufWriter.Q8Block != 0)
+            {
+                throw new InvalidDataException($"Q8_0: {values.Length} values are not whole blocks of {GgufWriter.Q8Block}");
             }
 
-            var bits = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan(0, values.Length * 2));
-            for (int i = 0; i < values.Length; i++)
+            int o = 0;
+            for (int b = 0; b < values.Length; b += GgufWriter.Q8Block)
             {
-                bits[i] = (ushort)(BitConverter.SingleToUInt32Bits(SyntheticJinaCheckpoint.RoundToBFloat16(values[i])) >> 16);
+                var block = values.Slice(b, GgufWriter.Q8Block);
+                float amax = 0;
+                foreach (float v in block)
+                {
+                    amax = Math.Max(amax, Math.Abs(v));
+                }
+
+                float d = amax / 127f, inverse = d != 0 ? 1f / d : 0f;
+                BinaryPrimitives.WriteHalfLittleEndian(bytes.AsSpan(o, 2), (Half)d);
+                for (int i = 0; i < GgufWriter.Q8Block; i++)
+                {
+                    bytes[o + 2 + i] = (byte)(sbyte)MathF.Round(block[i] * inverse, MidpointRounding.AwayFromZero);
+                }
+
+                o += GgufWriter.Q8BlockBytes;
             }
 
-            return values.Length * 2;
+            return o;
         }
     }
 }

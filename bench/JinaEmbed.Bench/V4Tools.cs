@@ -1,6 +1,6 @@
 // Command-line data tools of the v4 benchmark:
 //   generate-v4 OUT_DIR [--dtype BF16|F32] [--config CONFIG_JSON] [--shared DIR]   synthetic v4 model folder
-//   gguf-v4 MODEL_DIR OUT.gguf [--task retrieval] [--dtype bf16|f32]              Qwen2 GGUF, one adapter merged
+//   gguf-v4 MODEL_DIR OUT.gguf [--task retrieval] [--dtype bf16|f32|q8_0]              Qwen2 GGUF, one adapter merged
 namespace JinaEmbed.Bench;
 
 /// <summary>Runs generate-v4 / gguf-v4.</summary>
@@ -37,11 +37,11 @@ internal static class V4Tools
 
         if (positional.Count != 2)
         {
-            throw new ArgumentException("usage: gguf-v4 MODEL_DIR OUT.gguf [--task retrieval] [--dtype bf16|f32]");
+            throw new ArgumentException("usage: gguf-v4 MODEL_DIR OUT.gguf [--task retrieval] [--dtype bf16|f32|q8_0]");
         }
 
         var start = System.Diagnostics.Stopwatch.StartNew();
-        V4GgufConverter.Convert(Path.GetFullPath(positional[0]), Path.GetFullPath(positional[1]), task, dtype.ToLowerInvariant() == "bf16", log);
+        V4GgufConverter.Convert(Path.GetFullPath(positional[0]), Path.GetFullPath(positional[1]), task, V4GgufConverter.TypeOf(dtype.ToLowerInvariant()), log);
         log($"done in {start.Elapsed.TotalSeconds:F0} s");
         return 0;
     }

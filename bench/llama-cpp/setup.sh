@@ -27,6 +27,7 @@ if ! need cmake || ! need g++ || ! need git || ! need npm; then
 fi
 
 mkdir -p "$dir"
+dir="$(cd "$dir" && pwd -P)"   # canonical: the driver's rpath must survive the checkout it was built from
 cd "$dir"
 src="$dir/llama.cpp"
 if [ ! -d "$src/.git" ]; then

@@ -90,6 +90,7 @@ internal static unsafe class Int8GemmDriver
             Accumulate = accumulate,
             Vector = context.Tier >= IsaTier.Avx2,
             Mutation = mutation,
+            Passes = w.Int8ResidualActivations ? 2 : 1,
         };
         job.Kernel = Kernel(context, out job.KernelRows);
         job.MBlocks = (rows + MBlock - 1) / MBlock;
@@ -100,9 +101,10 @@ internal static unsafe class Int8GemmDriver
         job.ChunkPanels = (panels + chunks - 1) / chunks;
         job.Chunks = (panels + job.ChunkPanels - 1) / job.ChunkPanels;
 
-        byte[] codes = ArrayPool<byte>.Shared.Rent(rows * depth);
-        float[] scales = ArrayPool<float>.Shared.Rent(rows * blocks);
-        int[] sums = ArrayPool<int>.Shared.Rent(rows * blocks);
+        // Pass p's codes, scales and sums live at p·rows·depth, p·rows·blocks.
+        byte[] codes = ArrayPool<byte>.Shared.Rent(job.Passes * rows * depth);
+        float[] scales = ArrayPool<float>.Shared.Rent(job.Passes * rows * blocks);
+        int[] sums = ArrayPool<int>.Shared.Rent(job.Passes * rows * blocks);
         try
         {
             fixed (float* px = x, pb = bias, py = y, pxs = scales, pws = w.Int8Scales)
@@ -216,19 +218,44 @@ internal static unsafe class Int8GemmDriver
         public int KernelRows;
         public bool Accumulate;
         public bool Vector;
+        public int Passes;
         public Int8Mutation Mutation;
         public delegate*<sbyte*, nint, int, byte*, float*, int, float*, int*, int, void> Kernel;
 
         public void Quantize(int task)
         {
             int r0 = task * QuantizeRowsPerTask, r1 = Math.Min(M, r0 + QuantizeRowsPerTask);
+            float[]? remainder = Passes == 2 ? ArrayPool<float>.Shared.Rent(K) : null;
             for (int r = r0; r < r1; r++)
             {
-                Int8Quantizer.QuantizeActivations(X + ((long)r * K), K, Codes + ((long)r * Depth), Depth, KBlock, RowScales + ((long)r * Blocks), RowSums + ((long)r * Blocks), Vector);
+                float* xr = X + ((long)r * K);
+                sbyte* q = Codes + ((long)r * Depth);
+                float* scales = RowScales + ((long)r * Blocks);
+                int* sums = RowSums + ((long)r * Blocks);
+                Int8Quantizer.QuantizeActivations(xr, K, q, Depth, KBlock, scales, sums, Vector);
+                if (remainder != null)
+                {
+                    // Second pass: the codes of what the first left over, x − s₁·q₁ (|·| ≤ s₁/2 per block).
+                    long pass = (long)M * Depth, passBlocks = (long)M * Blocks;
+                    fixed (float* rest = remainder)
+                    {
+                        Int8Quantizer.Remainder(xr, K, q, KBlock, scales, rest);
+                        Int8Quantizer.QuantizeActivations(rest, K, q + pass, Depth, KBlock, scales + passBlocks, sums + passBlocks, Vector);
+                    }
+                }
+
                 if (Mutation == Int8Mutation.DropOffsetCorrection)
                 {
-                    new Span<int>(RowSums + ((long)r * Blocks), Blocks).Clear();
+                    for (int p = 0; p < Passes; p++)
+                    {
+                        new Span<int>(sums + ((long)p * M * Blocks), Blocks).Clear();
+                    }
                 }
+            }
+
+            if (remainder != null)
+            {
+                ArrayPool<float>.Shared.Return(remainder);
             }
         }
 
@@ -248,8 +275,16 @@ internal static unsafe class Int8GemmDriver
                 {
                     int mr = Math.Min(KernelRows, rows - i);
                     int row = r0 + i;
+                    float* yTile = Y + ((long)row * N) + col;
                     Kernel(Codes + ((long)row * Depth), Depth, Depth, panel, f, mr, RowScales + ((long)row * Blocks), RowSums + ((long)row * Blocks), Blocks);
-                    Epilogue(f, mr, nr, WeightScales + col, Bias == null ? null : Bias + col, Y + ((long)row * N) + col, N, Accumulate, Vector, Mutation);
+                    Epilogue(f, mr, nr, WeightScales + col, Bias == null ? null : Bias + col, yTile, N, Accumulate, Vector, Mutation);
+                    if (Passes == 2)
+                    {
+                        // The remainder's product is added to y (bias already in), on the panel the first pass left in cache.
+                        long pass = (long)M * Depth, passBlocks = (long)M * Blocks;
+                        Kernel(Codes + pass + ((long)row * Depth), Depth, Depth, panel, f, mr, RowScales + passBlocks + ((long)row * Blocks), RowSums + passBlocks + ((long)row * Blocks), Blocks);
+                        Epilogue(f, mr, nr, WeightScales + col, null, yTile, N, accumulate: true, Vector, Mutation);
+                    }
                 }
             }
         }

@@ -107,6 +107,24 @@ internal static unsafe class Int8Quantizer
         new Span<sbyte>(q + k, depth - k).Clear();
     }
 
+    /// <summary>
+    /// rest[i] = x[i] − q[i]·s_b (b = i's block): what the codes of a first pass leave over, for a second int8 pass.
+    /// Plain scalar arithmetic, so every tier gives the same remainder.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Remainder(float* x, int k, sbyte* q, int block, float* scales, float* rest)
+    {
+        for (int b = 0, b0 = 0; b0 < k; b++, b0 += block)
+        {
+            int n = Math.Min(block, k - b0);
+            float s = scales[b];
+            for (int i = b0; i < b0 + n; i++)
+            {
+                rest[i] = x[i] - (q[i] * s);
+            }
+        }
+    }
+
     // 127 / max and max / 127; a zero row (or one too small for 127 / max to be finite) quantises to zeros with scale 0.
     private static float Inverse(float max, out float scale)
     {

@@ -35,12 +35,13 @@ public sealed class WeightMatrix
         Columns = columns;
     }
 
-    private WeightMatrix(int rows, int columns, byte[] i8, float[] scales)
+    private WeightMatrix(int rows, int columns, byte[] i8, float[] scales, bool residualActivations = false)
     {
         _i8 = i8;
         _i8Scales = scales;
         Rows = rows;
         Columns = columns;
+        Int8ResidualActivations = residualActivations;
     }
 
     /// <summary>Output features (rows of W).</summary>
@@ -54,6 +55,18 @@ public sealed class WeightMatrix
 
     /// <summary>True when the values are stored as symmetric int8 with one scale per output row (opt-in, approximate).</summary>
     public bool IsInt8 => _i8 is not null;
+
+    /// <summary>
+    /// Int8 only: the GEMM quantises x in two int8 passes, x ≈ s₁·q₁ + s₂·q₂ with q₂ the codes of the first pass's
+    /// remainder, and runs the kernel on both (≈ 15-bit activations at twice the arithmetic, the weights read once).
+    /// For the matrices whose inputs 8 bits resolve too coarsely (docs/int8.md).
+    /// </summary>
+    public bool Int8ResidualActivations { get; }
+
+    /// <summary>The same int8 weights (shared, not copied), multiplied with two-pass activations.</summary>
+    public WeightMatrix WithResidualActivations() =>
+        _i8 is not null ? new WeightMatrix(Rows, Columns, _i8, _i8Scales!, residualActivations: true)
+        : throw new InvalidOperationException("Two-pass activations apply to int8 matrices only.");
 
     /// <summary>Bytes of packed storage held by this matrix (int8: panels + per-row scales).</summary>
     public long ResidentBytes => _bf16 is not null ? (long)_bf16.Length * sizeof(ushort)

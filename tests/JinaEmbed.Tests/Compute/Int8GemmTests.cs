@@ -38,11 +38,14 @@ public class Int8GemmTests
                 var w = WeightMatrix.QuantizeInt8(Gaussian(random, n * k), n, k);
                 var x = Gaussian(random, m * k);
                 var bias = (m + n) % 2 == 0 ? Gaussian(random, n) : [];
-                var expected = Reference(x, m, w, bias, null);
-                var actual = new float[m * n];
-                actual.AsSpan().Fill(float.NaN);
-                Gemm.Multiply(x, m, w, bias, actual, context);
-                AssertIdentical(expected, actual, $"{tier}/vnni={vnni}/{threads}t {m}×{n}×{k}");
+                foreach (var matrix in new[] { w, w.WithResidualActivations() })
+                {
+                    var expected = Reference(x, m, matrix, bias, null);
+                    var actual = new float[m * n];
+                    actual.AsSpan().Fill(float.NaN);
+                    Gemm.Multiply(x, m, matrix, bias, actual, context);
+                    AssertIdentical(expected, actual, $"{tier}/vnni={vnni}/{threads}t {m}×{n}×{k} residual={matrix.Int8ResidualActivations}");
+                }
             }
         }
     }
@@ -57,10 +60,13 @@ public class Int8GemmTests
             var random = new Random((m * 31) + (n * 17) + k);
             var w = WeightMatrix.QuantizeInt8(Gaussian(random, n * k), n, k);
             var x = Gaussian(random, m * k);
-            var y = Gaussian(random, m * n);
-            var expected = Reference(x, m, w, [], y);
-            Gemm.MultiplyAccumulate(x, m, w, y, context);
-            AssertIdentical(expected, y, $"{tier}/vnni={vnni} {m}×{n}×{k} accumulate");
+            foreach (var matrix in new[] { w, w.WithResidualActivations() })
+            {
+                var y = Gaussian(random, m * n);
+                var expected = Reference(x, m, matrix, [], y);
+                Gemm.MultiplyAccumulate(x, m, matrix, y, context);
+                AssertIdentical(expected, y, $"{tier}/vnni={vnni} {m}×{n}×{k} accumulate residual={matrix.Int8ResidualActivations}");
+            }
         }
     }
 
@@ -174,6 +180,60 @@ public class Int8GemmTests
     }
 
     [Fact]
+    public void ResidualActivationsCutTheErrorByFarAndKeepTheMutationsVisible()
+    {
+        // Two int8 passes over x (the codes of x, then of what they leave over) resolve x to ≈ 15 bits: the product's
+        // error is then the weights' alone, well below the one-pass error; the mutations still break it by far.
+        const int m = 33, n = 100, k = 1024;
+        var random = new Random(22);
+        var weights = Gaussian(random, n * k);
+        var w = WeightMatrix.QuantizeInt8(weights, n, k);
+        var x = Gaussian(random, m * k);
+        var exact = new float[m * n];
+        Gemm.MultiplyReference(x, m, weights, n, k, [], exact);
+        var context = new ComputeContext(2);
+        var y = new float[m * n];
+        Int8GemmDriver.Run(x, m, w, [], y, context);
+        var (single, _) = WorstRow(exact, y, m, n);
+
+        // Weights alone: x exact, W dequantised.
+        var dequantised = new float[n * k];
+        for (int j = 0; j < n; j++)
+        {
+            w.CopyRow(j, dequantised.AsSpan(j * k, k));
+        }
+
+        var weightsOnly = new float[m * n];
+        Gemm.MultiplyReference(x, m, dequantised, n, k, [], weightsOnly);
+        var (floor, _) = WorstRow(exact, weightsOnly, m, n);
+
+        var residual = w.WithResidualActivations();
+        Int8GemmDriver.Run(x, m, residual, [], y, context);
+        var (two, cosine) = WorstRow(exact, y, m, n);
+        Assert.True(two < 0.8 * single, $"two passes {two:E2} vs one {single:E2}");
+        Assert.True(two <= floor * 1.05, $"two passes {two:E2} vs the weights' own error {floor:E2}");
+        Assert.True(cosine >= 0.9999, $"cosine {cosine:F6}");
+        foreach (var mutation in new[] { Int8Mutation.DoubleWeightScale, Int8Mutation.DropOffsetCorrection })
+        {
+            Int8GemmDriver.Run(x, m, residual, [], y, context, mutation: mutation);
+            var (broken, _) = WorstRow(exact, y, m, n);
+            Assert.True(broken > 0.3, $"{mutation}: relative error {broken:E2}");
+        }
+    }
+
+    [Fact]
+    public void ResidualActivationsShareTheWeights()
+    {
+        var w = WeightMatrix.QuantizeInt8(Gaussian(new Random(3), 40 * 64), 40, 64);
+        var residual = w.WithResidualActivations();
+        Assert.True(residual.Int8ResidualActivations);
+        Assert.False(w.Int8ResidualActivations);
+        Assert.Same(w.PackedInt8, residual.PackedInt8);
+        Assert.Equal(w.ResidentBytes, residual.ResidentBytes);
+        Assert.Throws<InvalidOperationException>(() => WeightMatrix.FromFloat32(new float[64], 1, 64).WithResidualActivations());
+    }
+
+    [Fact]
     public void ContextVnniFollowsTheTierAndTheFlag()
     {
         Assert.False(new ComputeContext(1, IsaTier.Portable).Vnni);
@@ -186,6 +246,34 @@ public class Int8GemmTests
     /// (in block order), y = f · s_w (+ bias, or y0 + that).
     /// </summary>
     internal static float[] Reference(float[] x, int m, WeightMatrix w, float[] bias, float[]? y0)
+    {
+        var y = ReferencePass(x, m, w, bias, y0);
+        if (!w.Int8ResidualActivations)
+        {
+            return y;
+        }
+
+        // Second pass: what the first pass's codes leave over, x − q·s_x per block, added to y.
+        int block = Int8GemmDriver.KBlock, k = w.Columns;
+        var rest = new float[x.Length];
+        var q = new int[block];
+        for (int i = 0; i < m; i++)
+        {
+            for (int b0 = 0; b0 < k; b0 += block)
+            {
+                int b1 = Math.Min(k, b0 + block);
+                float sx = QuantizeReference(x.AsSpan((i * k) + b0, b1 - b0), q);
+                for (int p = b0; p < b1; p++)
+                {
+                    rest[(i * k) + p] = x[(i * k) + p] - (q[p - b0] * sx);
+                }
+            }
+        }
+
+        return ReferencePass(rest, m, w, [], y);
+    }
+
+    private static float[] ReferencePass(float[] x, int m, WeightMatrix w, float[] bias, float[]? y0)
     {
         int block = Int8GemmDriver.KBlock;
         int n = w.Rows, k = w.Columns;

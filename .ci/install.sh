@@ -4,6 +4,7 @@
 set -euo pipefail
 declare -A needed=(
   # [command]=debian-package   (one line per prerequisite; keep sorted)
+  [kubectl]=kubectl   # renders deploy/examples with `kubectl kustomize`
 )
 missing=()
 for command in "${!needed[@]}"; do

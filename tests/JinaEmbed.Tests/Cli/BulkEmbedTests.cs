@@ -39,9 +39,9 @@ public sealed class BulkEmbedTests(ITestOutputHelper log) : IAsyncLifetime
         return path;
     }
 
-    private async Task<EmbeddingServer> StartServerAsync()
+    private async Task<EmbeddingServer> StartServerAsync(string fixture = "tiny-jina-v3")
     {
-        var server = await EmbeddingServer.StartAsync(new ServerOptions { Port = 0, LogFormat = "none", Threads = 1, ShutdownTimeoutSeconds = 5 }, Fixtures.Path("tiny-jina-v3"));
+        var server = await EmbeddingServer.StartAsync(new ServerOptions { Port = 0, LogFormat = "none", Threads = 1, ShutdownTimeoutSeconds = 5 }, Fixtures.Path(fixture));
         _servers.Add(server);
         await server.Ready.WaitAsync(TimeSpan.FromSeconds(120));
         return server;
@@ -118,6 +118,46 @@ public sealed class BulkEmbedTests(ITestOutputHelper log) : IAsyncLifetime
 
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.True(SameBytes(expected, await File.ReadAllBytesAsync(output)), "the resumed file differs from the uninterrupted one");
+    }
+
+    [Fact]
+    public async Task MultiVectorNpyPair_KilledAndResumed_EqualsTheUninterruptedPair()
+    {
+        var server = await StartServerAsync("tiny-jina-v4");
+        var input = await InputAsync(1500);
+        string[] common = ["embed", "--server", Url(server), "--input", input, "--task", "retrieval.passage", "--multivector", "--batch-tokens", "800", "-q"];
+        Assert.Equal(0, (await CliProcess.RunAsync([.. common, "--output", PathOf("reference.npy")])).ExitCode);
+        var expectedValues = await File.ReadAllBytesAsync(PathOf("reference.npy"));
+        var expectedOffsets = await File.ReadAllBytesAsync(PathOf("reference.offsets.npy"));
+        var output = PathOf("out.npy");
+
+        await CliProcess.RunAndKillAsync([.. common, "--output", output], output, expectedValues.Length / 3);
+        var resumed = await CliProcess.RunAsync([.. common, "--output", output, "--resume"]);
+
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.True(SameBytes(expectedValues, await File.ReadAllBytesAsync(output)), "the token vectors differ from the uninterrupted run");
+        Assert.True(SameBytes(expectedOffsets, await File.ReadAllBytesAsync(PathOf("out.offsets.npy"))), "the offsets differ from the uninterrupted run");
+    }
+
+    [Fact]
+    public async Task ImagesSentToAV4Server_ComeBackInOrderNamingTheirFiles()
+    {
+        var server = await StartServerAsync("tiny-jina-v4");
+        var images = Fixtures.Path("tiny-jina-v4", "images");
+        var output = PathOf("pages.jsonl");
+
+        var run = await CliProcess.RunAsync(["embed", "--server", Url(server), "--images", images, "--output", output, "--task", "retrieval.passage", "--dimensions", "32", "-q"]);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var files = JinaEmbed.Cli.IO.ImageInput.ListFiles([images]);
+        var lines = await File.ReadAllLinesAsync(output);
+        Assert.Equal(files.Count, lines.Length);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(lines[i]);
+            Assert.Equal(files[i], json.RootElement.GetProperty("file").GetString());
+            Assert.Equal(32, json.RootElement.GetProperty("embedding").GetArrayLength());
+        }
     }
 
     [Fact]

@@ -145,6 +145,14 @@ internal static partial class ResumableOutput
     public static ResumePoint RecoverNpy(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        if (stream.Length < NpyVectorWriter.HeaderBytes)
+        {
+            // Killed before its header reached the disk: nothing to keep.
+            stream.SetLength(0);
+            stream.Write(NpyVectorWriter.Header(0, 0));
+            return new ResumePoint(0, 0);
+        }
+
         var shape = ReadShape(stream, path, "<f4");
         if (shape.Length != 2)
         {
@@ -164,7 +172,12 @@ internal static partial class ResumableOutput
     public static ResumePoint RecoverNpyMulti(string valuesPath, string offsetsPath)
     {
         using var values = new FileStream(valuesPath, FileMode.Open, FileAccess.ReadWrite);
-        using var offsets = new FileStream(offsetsPath, FileMode.Open, FileAccess.ReadWrite);
+        using var offsets = new FileStream(offsetsPath, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        if (values.Length < NpyVectorWriter.HeaderBytes || offsets.Length < NpyVectorWriter.HeaderBytes + sizeof(long))
+        {
+            return StartAgain(values, offsets);
+        }
+
         var shape = ReadShape(values, valuesPath, "<f4");
         _ = ReadShape(offsets, offsetsPath, "<i8");
         var width = shape.Length == 2 ? (int)shape[1] : throw new InvalidDataException($"{valuesPath} is not a (rows, dimensions) array.");
@@ -195,18 +208,23 @@ internal static partial class ResumableOutput
 
         if (items < 0)
         {
-            // Not even offsets[0]: start the pair again.
-            values.SetLength(0);
-            values.Write(NpyVectorWriter.Header(0, 0));
-            offsets.SetLength(0);
-            offsets.Write(NpyVectorWriter.Header("<i8", "(1,)"));
-            offsets.Write(new byte[sizeof(long)]);
-            return new ResumePoint(0, 0);
+            return StartAgain(values, offsets);
         }
 
         values.SetLength(NpyVectorWriter.HeaderBytes + (tokenRows * width * sizeof(float)));
         offsets.SetLength(NpyVectorWriter.HeaderBytes + ((items + 1) * sizeof(long)));
         return new ResumePoint(checked((int)items), width, tokenRows);
+    }
+
+    // Killed before the pair's headers and offsets[0] reached the disk: the pair as a new run begins it.
+    private static ResumePoint StartAgain(FileStream values, FileStream offsets)
+    {
+        values.SetLength(0);
+        values.Write(NpyVectorWriter.Header(0, 0));
+        offsets.SetLength(0);
+        offsets.Write(NpyVectorWriter.Header("<i8", "(1,)"));
+        offsets.Write(new byte[sizeof(long)]);
+        return new ResumePoint(0, 0);
     }
 
     private static long[] ReadShape(FileStream stream, string path, string descr)

@@ -39,9 +39,9 @@ public sealed class BulkEmbedTests(ITestOutputHelper log) : IAsyncLifetime
         return path;
     }
 
-    private async Task<EmbeddingServer> StartServerAsync(string fixture = "tiny-jina-v3")
+    private async Task<EmbeddingServer> StartServerAsync(string fixture = "tiny-jina-v3", string? apiKey = null)
     {
-        var server = await EmbeddingServer.StartAsync(new ServerOptions { Port = 0, LogFormat = "none", Threads = 1, ShutdownTimeoutSeconds = 5 }, Fixtures.Path(fixture));
+        var server = await EmbeddingServer.StartAsync(new ServerOptions { Port = 0, LogFormat = "none", Threads = 1, ShutdownTimeoutSeconds = 5, ApiKey = apiKey }, Fixtures.Path(fixture));
         _servers.Add(server);
         await server.Ready.WaitAsync(TimeSpan.FromSeconds(120));
         return server;
@@ -288,6 +288,24 @@ public sealed class BulkEmbedTests(ITestOutputHelper log) : IAsyncLifetime
         Assert.Equal(33, File.ReadAllLines($"{output}.part-0").Length);
         Assert.Equal(34, File.ReadAllLines($"{output}.part-2").Length);
         Assert.True((await File.ReadAllBytesAsync(PathOf("whole.jsonl"))).AsSpan().SequenceEqual(parts.ToArray()), "part-0 + part-1 + part-2 differ from the unsharded output");
+    }
+
+    [Fact]
+    public async Task ServerWithAnApiKey_TakesItFromTheFlagOrTheEnvironment_AndRefusesNone()
+    {
+        var server = await StartServerAsync(apiKey: "s3cret");
+        var input = await InputAsync(20);
+        string[] common = ["embed", "--server", Url(server), "--input", input, "-q"];
+
+        var none = await CliProcess.RunAsync([.. common, "--output", PathOf("none.jsonl")]);
+        var flag = await CliProcess.RunAsync([.. common, "--output", PathOf("flag.jsonl"), "--api-key", "s3cret"]);
+        var environment = await CliProcess.RunAsync([.. common, "--output", PathOf("env.jsonl")], ("JINAEMBED_API_KEY", "s3cret"));
+
+        Assert.Equal(3, none.ExitCode);
+        Assert.Contains("refused the API key (401)", none.Error, StringComparison.Ordinal);
+        Assert.True(flag.ExitCode == 0, flag.Error);
+        Assert.True(environment.ExitCode == 0, environment.Error);
+        Assert.Equal(20, File.ReadAllLines(PathOf("env.jsonl")).Length);
     }
 
     [Fact]

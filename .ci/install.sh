@@ -7,7 +7,7 @@ declare -A needed=(
   [afl-fuzz]=afl++   # tests/suites/fuzz.sh: coverage-guided fuzzing with SharpFuzz
   [curl]=curl                 # tests/suites/replicas.sh: readiness polls
   [haproxy]=haproxy           # tests/suites/replicas.sh: the load balancer in front of three servers
-  [kubectl]=kubernetes-client # the deploy/ render test: `kubectl kustomize` on every overlay
+  [kubectl]=kubernetes-client # the deploy/ render test: `kubectl kustomize` on every overlay and deploy/examples
 )
 missing=()
 for command in "${!needed[@]}"; do

@@ -23,7 +23,7 @@ internal sealed class CsvVectorWriter(Stream stream) : VectorWriter
             line.Append('\n');
         }
 
-        line.Append(Count.ToString(CultureInfo.InvariantCulture));
+        line.Append(CurrentIndex.ToString(CultureInfo.InvariantCulture));
         if (CurrentName is { } name)
         {
             line.Append(',').Append(Quote(name));
@@ -42,6 +42,9 @@ internal sealed class CsvVectorWriter(Stream stream) : VectorWriter
     /// <summary>RFC 4180: quoted when it holds a comma, a quote or a line break.</summary>
     private static string Quote(string field) =>
         field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public override async ValueTask CheckpointAsync(CancellationToken cancellationToken = default) =>
+        await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
 
     public override async ValueTask CompleteAsync(CancellationToken cancellationToken = default) =>
         await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);

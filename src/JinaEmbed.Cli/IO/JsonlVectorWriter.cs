@@ -14,7 +14,7 @@ internal sealed class JsonlVectorWriter(Stream stream) : VectorWriter
     public override async ValueTask WriteAsync(ReadOnlyMemory<float> vector, CancellationToken cancellationToken = default)
     {
         _json.WriteStartObject();
-        _json.WriteNumber("index", Count);
+        _json.WriteNumber("index", CurrentIndex);
         if (CurrentName is { } name)
         {
             _json.WriteString("file", name);
@@ -37,7 +37,7 @@ internal sealed class JsonlVectorWriter(Stream stream) : VectorWriter
     public override async ValueTask WriteAsync(MultiVector multiVector, CancellationToken cancellationToken = default)
     {
         _json.WriteStartObject();
-        _json.WriteNumber("index", Count);
+        _json.WriteNumber("index", CurrentIndex);
         if (CurrentName is { } name)
         {
             _json.WriteString("file", name);
@@ -62,6 +62,9 @@ internal sealed class JsonlVectorWriter(Stream stream) : VectorWriter
         await stream.WriteAsync(NewLine, cancellationToken).ConfigureAwait(false);
         Count++;
     }
+
+    public override async ValueTask CheckpointAsync(CancellationToken cancellationToken = default) =>
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
 
     public override async ValueTask CompleteAsync(CancellationToken cancellationToken = default) =>
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 // NumPy .npy v1.0 output: magic, header dict {'descr': '<f4', 'fortran_order': False, 'shape': (n, d), }, raw data.
-// The row count is known only at the end, so a fixed-size header is written first and rewritten by CompleteAsync.
+// The row count is known only at the end, so a fixed-size header is written first and rewritten at each checkpoint
+// (a killed run leaves a valid .npy of the rows so far, which --resume continues) and by CompleteAsync.
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -9,13 +10,16 @@ namespace JinaEmbed.Cli.IO;
 
 internal sealed class NpyVectorWriter : VectorWriter
 {
-    // Magic (6) + version (2) + header length (2) + header text = 128 bytes: the data starts 64-byte aligned.
-    private const int HeaderBytes = 128;
+    /// <summary>Magic (6) + version (2) + header length (2) + header text = 128 bytes: the data starts 64-byte aligned.</summary>
+    internal const int HeaderBytes = 128;
     private readonly Stream _stream;
     private readonly long _start;
     private int _dimensions = -1;
+    private int _headerRows = -1;
 
-    public NpyVectorWriter(Stream stream)
+    /// <param name="stream">A seekable stream; with <paramref name="resume"/> it already holds the header and that many rows and is positioned after them.</param>
+    /// <param name="resume">Where a resumed file stands, or null for a new file.</param>
+    public NpyVectorWriter(Stream stream, ResumePoint? resume = null)
     {
         if (!stream.CanSeek)
         {
@@ -23,6 +27,15 @@ internal sealed class NpyVectorWriter : VectorWriter
         }
 
         _stream = stream;
+        if (resume != null)
+        {
+            _start = 0;
+            Count = resume.Rows;
+            _dimensions = resume.Dimensions > 0 ? resume.Dimensions : -1;
+            _headerRows = resume.Rows;
+            return;
+        }
+
         _start = stream.Position;
         stream.Write(Header(0, 0));
     }
@@ -61,11 +74,22 @@ internal sealed class NpyVectorWriter : VectorWriter
         return bytes;
     }
 
+    public override async ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        // The rows first, then a header that counts them: a kill in between leaves a header that counts fewer.
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (_headerRows != Count)
+        {
+            await CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public override async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
     {
         var end = _stream.Position;
         _stream.Position = _start;
         await _stream.WriteAsync(Header(Count, Math.Max(_dimensions, 0)), cancellationToken).ConfigureAwait(false);
+        _headerRows = Count;
         _stream.Position = end;
         await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -34,6 +34,12 @@ public sealed partial class BulkEmbedJobExampleTests : IDisposable
         var data = _work.FullName;
         await File.WriteAllLinesAsync(Path.Combine(data, "input.jsonl"), Enumerable.Range(0, 40).Select(i => $"{{\"text\": \"document number {i}\"}}"));
         var values = ConfigMapLines().Matches(rendered).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+
+        // The example names the Service of deploy/base (its name, on its port) — the address pods reach the servers at.
+        var service = await KustomizeAsync(Path.Combine(RepositoryRoot(), "deploy", "base"));
+        var serviceName = ServiceName().Match(service).Groups[1].Value;
+        var servicePort = ServicePort().Match(service).Groups[1].Value;
+        Assert.Equal(servicePort == "80" ? $"http://{serviceName}" : $"http://{serviceName}:{servicePort}", values["JINAEMBED_SERVERS"]);
         values["JINAEMBED_SERVERS"] = server.BaseAddress.ToString();
         values["JOB_COMPLETION_INDEX"] = "1";
         var podArgs = args.Select(a => Variable().Replace(a, m => values[m.Groups[1].Value]).Replace("/data", data, StringComparison.Ordinal)).ToArray();
@@ -99,4 +105,10 @@ public sealed partial class BulkEmbedJobExampleTests : IDisposable
 
     [GeneratedRegex(@"\$\((\w+)\)")]
     private static partial Regex Variable();
+
+    [GeneratedRegex(@"kind: Service\nmetadata:\n(?:  .*\n)*?  name: (\S+)")]
+    private static partial Regex ServiceName();
+
+    [GeneratedRegex(@"kind: Service\n(?:.*\n)*?\s+port: (\d+)")]
+    private static partial Regex ServicePort();
 }

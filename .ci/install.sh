@@ -4,6 +4,8 @@
 set -euo pipefail
 declare -A needed=(
   # [command]=debian-package   (one line per prerequisite; keep sorted)
+  [chromedriver]=chromium-driver   # the playground's browser tests (tests/JinaEmbed.Server.Tests/HeadlessChromium.cs)
+  [chromium]=chromium
 )
 missing=()
 for command in "${!needed[@]}"; do

@@ -6,6 +6,8 @@ declare -A needed=(
   # [command]=debian-package   (one line per prerequisite; keep sorted)
   [chromedriver]=chromium-driver   # the playground's browser tests (tests/JinaEmbed.Server.Tests/HeadlessChromium.cs)
   [chromium]=chromium
+  [node]=nodejs                    # tests/suites/node-clients.sh (the Node snippets of docs/integrations.md)
+  [npm]=npm
 )
 missing=()
 for command in "${!needed[@]}"; do

@@ -176,6 +176,28 @@ public partial class ApiDocumentationTests
         }
     }
 
+    [Fact]
+    public async Task DocumentedBodiesAddNoContentTypeCheck()
+    {
+        // The request bodies are described for the document only: a body without Content-Type (or with another one)
+        // is still read as JSON, as before the description existed.
+        await using var server = await RunningServer.StartToyAsync();
+        foreach (var path in new[] { "/v1/embeddings", "/tokenize" })
+        {
+            foreach (var contentType in new[] { null, "text/plain" })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent("""{"input": ["a b"]}"""u8.ToArray()) };
+                if (contentType != null)
+                {
+                    request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+                }
+
+                using var response = await server.Http.SendAsync(request);
+                Assert.True(response.IsSuccessStatusCode, $"{path} with Content-Type {contentType ?? "(none)"}: {(int)response.StatusCode}");
+            }
+        }
+    }
+
     private static JsonElement Operation(JsonElement document, string path, string method)
     {
         Assert.True(document.GetProperty("paths").TryGetProperty(path, out var item), $"{path} is not in the document");

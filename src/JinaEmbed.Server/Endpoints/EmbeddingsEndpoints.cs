@@ -15,9 +15,9 @@ internal static class EmbeddingsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/embeddings", HandleAsync).Accepts<EmbeddingsApiRequest>("application/json")
+        routes.MapPost("/v1/embeddings", HandleAsync).WithJsonBody<EmbeddingsApiRequest>()
             .Describe<EmbeddingsApiResponse>("CreateEmbeddings", "Embed texts, images or token ids", 400, 401, 404, 413, 429, 503);
-        routes.MapPost("/embeddings", HandleAsync).Accepts<EmbeddingsApiRequest>("application/json")
+        routes.MapPost("/embeddings", HandleAsync).WithJsonBody<EmbeddingsApiRequest>()
             .Describe<EmbeddingsApiResponse>("CreateEmbeddingsAlias", "Embed (alias of /v1/embeddings)", 400, 401, 404, 413, 429, 503);
     }
 

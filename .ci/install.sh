@@ -8,6 +8,10 @@ declare -A needed=(
   [curl]=curl                 # tests/suites/replicas.sh: readiness polls
   [haproxy]=haproxy           # tests/suites/replicas.sh: the load balancer in front of three servers
   [kubectl]=kubernetes-client # the deploy/ render test: `kubectl kustomize` on every overlay and deploy/examples
+  [chromedriver]=chromium-driver   # the playground's browser tests (tests/JinaEmbed.Server.Tests/HeadlessChromium.cs)
+  [chromium]=chromium
+  [node]=nodejs                    # tests/suites/node-clients.sh (the Node snippets of docs/integrations.md)
+  [npm]=npm
 )
 missing=()
 for command in "${!needed[@]}"; do

@@ -1,6 +1,8 @@
-// Optional bearer-key check (api.md "Other endpoints", Authentication): every route but /health, /ready, /metrics.
+// Optional bearer-key check (api.md "Other endpoints", Authentication): every route but /health, /ready, /metrics and
+// those marked AllowAnonymous (the playground and the API documentation, ApiDocumentation.cs).
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace JinaEmbed.Server;
@@ -19,7 +21,7 @@ internal sealed class ApiKeyFilter
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (keyHash == null || IsOpen(context.Request.Path))
+        if (keyHash == null || IsOpen(context.Request.Path) || context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() != null)
         {
             return next(context);
         }

@@ -30,6 +30,9 @@ public sealed class EmbeddingServer : IAsyncDisposable
     /// <summary>The bound address, e.g. <c>http://127.0.0.1:8080/</c> (the real port when 0 was asked for).</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The host's services (tests read the mapped routes from its EndpointDataSource).</summary>
+    internal IServiceProvider Services => app.Services;
+
     /// <summary>Completes when the model is loaded and warmed up; faults if loading failed.</summary>
     public Task Ready => runtime.Ready;
 
@@ -96,6 +99,7 @@ public sealed class EmbeddingServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
 
         builder.Services.AddSingleton(services => new ServerRuntime(options, services.GetRequiredService<ILoggerFactory>().CreateLogger("JinaEmbed.Server")));
+        ApiDocumentation.AddServices(builder.Services);
         var app = builder.Build();
         var runtime = app.Services.GetRequiredService<ServerRuntime>();
 
@@ -105,6 +109,7 @@ public sealed class EmbeddingServer : IAsyncDisposable
         EmbeddingsEndpoints.Map(app);
         TokenizeEndpoints.Map(app);
         HealthEndpoints.Map(app);
+        ApiDocumentation.Map(app);
         app.Lifetime.ApplicationStopping.Register(runtime.BeginShutdown);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

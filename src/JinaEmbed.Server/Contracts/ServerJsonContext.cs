@@ -6,6 +6,7 @@ namespace JinaEmbed.Server.Contracts;
 /// <summary>Serializer context of the server's contracts.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(EmbeddingsApiRequest))]
+[JsonSerializable(typeof(EmbeddingsApiResponse))]
 [JsonSerializable(typeof(ErrorApiResponse))]
 [JsonSerializable(typeof(ModelsApiResponse))]
 [JsonSerializable(typeof(TokenizeApiRequest))]

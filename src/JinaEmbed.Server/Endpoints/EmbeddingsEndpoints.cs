@@ -15,8 +15,10 @@ internal static class EmbeddingsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/embeddings", HandleAsync);
-        routes.MapPost("/embeddings", HandleAsync);
+        routes.MapPost("/v1/embeddings", HandleAsync).WithJsonBody<EmbeddingsApiRequest>()
+            .Describe<EmbeddingsApiResponse>("CreateEmbeddings", "Embed texts, images or token ids", 400, 401, 404, 413, 429, 503);
+        routes.MapPost("/embeddings", HandleAsync).WithJsonBody<EmbeddingsApiRequest>()
+            .Describe<EmbeddingsApiResponse>("CreateEmbeddingsAlias", "Embed (alias of /v1/embeddings)", 400, 401, 404, 413, 429, 503);
     }
 
     private static async Task HandleAsync(HttpContext context, ServerRuntime runtime)

@@ -11,20 +11,22 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", () => Results.Json(new StatusApiResponse("ok"), ServerJsonContext.Default.StatusApiResponse));
+        routes.MapGet("/health", () => Results.Json(new StatusApiResponse("ok"), ServerJsonContext.Default.StatusApiResponse))
+            .Describe<StatusApiResponse>("Health", "Liveness: 200 while the process runs");
         routes.MapGet("/ready", (ServerRuntime runtime) => runtime.State switch
         {
             ServerState.Ready => Results.Json(new StatusApiResponse("ready"), ServerJsonContext.Default.StatusApiResponse),
             var state => Results.Json(new StatusApiResponse(StatusName(state)), ServerJsonContext.Default.StatusApiResponse, statusCode: 503),
-        });
-        routes.MapGet("/v1/models", Models);
-        routes.MapGet("/models", Models);
-        routes.MapGet("/info", Info);
+        }).Describe<StatusApiResponse>("Ready", "Readiness: 200 once the model is loaded, 503 while loading or shutting down")
+            .Produces<StatusApiResponse>(StatusCodes.Status503ServiceUnavailable);
+        routes.MapGet("/v1/models", Models).Describe<ModelsApiResponse>("ListModels", "The served model name and its aliases", 401, 503);
+        routes.MapGet("/models", Models).Describe<ModelsApiResponse>("ListModelsAlias", "The served models (alias of /v1/models)", 401, 503);
+        routes.MapGet("/info", Info).Describe<InfoApiResponse>("Info", "Model, tasks, dimensions, modalities, limits and version", 401, 503);
         routes.MapGet("/metrics", async (HttpContext context, ServerRuntime runtime) =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await runtime.Metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
-        });
+        }).WithName("Metrics").WithSummary("Prometheus metrics").Produces<string>(StatusCodes.Status200OK, "text/plain");
     }
 
     private static IResult Models(ServerRuntime runtime)

@@ -10,7 +10,8 @@ namespace JinaEmbed.Server.Endpoints;
 /// <summary>The tokenize route.</summary>
 internal static class TokenizeEndpoints
 {
-    public static void Map(IEndpointRouteBuilder routes) => routes.MapPost("/tokenize", HandleAsync);
+    public static void Map(IEndpointRouteBuilder routes) => routes.MapPost("/tokenize", HandleAsync).WithJsonBody<TokenizeApiRequest>()
+        .Describe<TokenizeApiResponse>("Tokenize", "Token ids, pieces and offsets per text", 400, 401, 413, 503);
 
     private static async Task HandleAsync(HttpContext context, ServerRuntime runtime)
     {

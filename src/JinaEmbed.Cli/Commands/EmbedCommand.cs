@@ -56,6 +56,7 @@ internal static class EmbedCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
+            var files = new OutputFiles();
             try
             {
                 var inputPath = parse.GetValue(input) is { } i && i != "-" ? i : null;
@@ -130,8 +131,8 @@ internal static class EmbedCommand
                     var strategy = ChunkingStrategy.FixedTokens(size);
                     var chunkVectors = multi ? null : embedder.EmbedDocument(text, strategy, options with { LateChunking = true });
                     var chunkMultiVectors = multi ? embedder.EmbedDocumentMultiVectors(text, strategy, options) : null;
-                    await using var documentStream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
-                    await using var documentOffsets = multi && outFormat == OutputFormat.Npy ? File.Create(VectorWriter.OffsetsPath(outputPath!)) : null;
+                    await using var documentStream = outputPath != null ? files.Create(outputPath) : Console.OpenStandardOutput();
+                    await using var documentOffsets = multi && outFormat == OutputFormat.Npy ? files.Create(VectorWriter.OffsetsPath(outputPath!)) : null;
                     await using var documentWriter = multi ? VectorWriter.CreateMulti(outFormat, documentStream, documentOffsets) : VectorWriter.Create(outFormat, documentStream);
                     foreach (var vector in chunkVectors ?? [])
                     {
@@ -144,6 +145,7 @@ internal static class EmbedCommand
                     }
 
                     await documentWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    files.Succeed();
                     return ExitCodes.Success;
                 }
 
@@ -156,13 +158,13 @@ internal static class EmbedCommand
                 // A file of lines or JSONL is counted first (cheap), so the progress bar can show % and ETA.
                 long? total = imageFiles != null ? imageFiles.Count : inputPath != null && inFormat != InputFormat.Csv ? CountItems(inputPath, inFormat) : null;
                 using var reader = imageFiles != null ? new StreamReader(Stream.Null) : inputPath != null ? new StreamReader(inputPath) : new StreamReader(Console.OpenStandardInput());
-                await using var stream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
-                await using var offsets = multi && outFormat == OutputFormat.Npy ? File.Create(VectorWriter.OffsetsPath(outputPath!)) : null;
+                await using var stream = outputPath != null ? files.Create(outputPath) : Console.OpenStandardOutput();
+                await using var offsets = multi && outFormat == OutputFormat.Npy ? files.Create(VectorWriter.OffsetsPath(outputPath!)) : null;
                 await using var writer = multi ? VectorWriter.CreateMulti(outFormat, stream, offsets) : VectorWriter.Create(outFormat, stream);
                 writer.Names = imageFiles;
                 if (imageFiles != null && outFormat == OutputFormat.Npy)
                 {
-                    await File.WriteAllLinesAsync(VectorWriter.NamesPath(outputPath!), imageFiles, cancellationToken).ConfigureAwait(false);
+                    await File.WriteAllLinesAsync(files.Reserve(VectorWriter.NamesPath(outputPath!)), imageFiles, cancellationToken).ConfigureAwait(false);
                 }
 
                 var progress = quietRun ? null : new EmbedProgress(ProgressRenderer.For(error), total);
@@ -184,6 +186,7 @@ internal static class EmbedCommand
                 var (items, tokens) = await pipeline.RunAsync(inputs, writer, progress, cancellationToken).ConfigureAwait(false);
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 progress?.Finish(items, tokens);
+                files.Succeed();
                 return ExitCodes.Success;
             }
             catch (HubException e)
@@ -192,17 +195,29 @@ internal static class EmbedCommand
             }
             catch (EmbeddingException e)
             {
-                error.WriteLine($"error: {e.Message}");
+                error.WriteLine($"error: {Describe(e)}");
                 return ExitCodes.Usage;
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or JinaEmbed.Checkpoints.CheckpointException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Failure;
             }
+            finally
+            {
+                // The streams above are closed by now (their scope ended): keep the outputs of a success only.
+                files.Finish();
+            }
         });
         return command;
     }
+
+    /// <summary>The library's refusal with the flag that gets past it, where there is one.</summary>
+    private static string Describe(EmbeddingException e) => e.Kind switch
+    {
+        EmbeddingErrorKind.ContextLengthExceeded => $"{e.Problem} (pass --truncate to cut it).",
+        _ => e.Message,
+    };
 
     // The server's default task too, so both give the same vectors; models without it use their own default.
     private const string DefaultTask = "text-matching";

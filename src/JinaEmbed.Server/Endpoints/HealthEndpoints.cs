@@ -11,14 +11,18 @@ internal static class HealthEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", () => Results.Json(new StatusApiResponse("ok"), ServerJsonContext.Default.StatusApiResponse));
+        routes.MapGet("/health", () => Results.Json(new StatusApiResponse("ok"), ServerJsonContext.Responses.StatusApiResponse));
         routes.MapGet("/ready", (ServerRuntime runtime) => runtime.State switch
         {
-            ServerState.Ready => Results.Json(new StatusApiResponse("ready"), ServerJsonContext.Default.StatusApiResponse),
-            var state => Results.Json(new StatusApiResponse(StatusName(state)), ServerJsonContext.Default.StatusApiResponse, statusCode: 503),
+            ServerState.Ready => Results.Json(new StatusApiResponse("ready"), ServerJsonContext.Responses.StatusApiResponse),
+            var state => Results.Json(new StatusApiResponse(StatusName(state)), ServerJsonContext.Responses.StatusApiResponse, statusCode: 503),
         });
         routes.MapGet("/v1/models", Models);
         routes.MapGet("/models", Models);
+
+        // A catch-all: hub ids hold a slash (jinaai/jina-embeddings-v3), which SDKs send as it is or as %2F.
+        routes.MapGet("/v1/models/{**id}", Model);
+        routes.MapGet("/models/{**id}", Model);
         routes.MapGet("/info", Info);
         routes.MapGet("/metrics", async (HttpContext context, ServerRuntime runtime) =>
         {
@@ -31,7 +35,20 @@ internal static class HealthEndpoints
     {
         runtime.RequireReady();
         var entries = runtime.ModelNames.Select(name => new ModelApiEntry(name, "model", 0, "jinaai")).ToArray();
-        return Results.Json(new ModelsApiResponse("list", entries), ServerJsonContext.Default.ModelsApiResponse);
+        return Results.Json(new ModelsApiResponse("list", entries), ServerJsonContext.Responses.ModelsApiResponse);
+    }
+
+    /// <summary>OpenAI's <c>models.retrieve</c>: the model object of the served name or an alias, else 404.</summary>
+    private static IResult Model(string id, ServerRuntime runtime)
+    {
+        runtime.RequireReady();
+        var name = Uri.UnescapeDataString(id);
+        if (!runtime.ModelNames.Contains(name))
+        {
+            throw new ApiException(404, $"the model '{name}' is not served here; this server serves: {string.Join(", ", runtime.ModelNames)}", "model", "model_not_found");
+        }
+
+        return Results.Json(new ModelApiEntry(name, "model", 0, "jinaai"), ServerJsonContext.Responses.ModelApiEntry);
     }
 
     private static IResult Info(ServerRuntime runtime)
@@ -49,6 +66,7 @@ internal static class HealthEndpoints
             backend.MultiVectorDimensions,
             backend.MaxTokens,
             backend.Tasks.Count > 0 ? options.DefaultTask : null, // a model without adapters has no default task
+            options.DefaultTruncate,
             backend.Tasks.Select(t => new InfoApiTask(t.Name, t.Adapter, t.Prompt, t.Prompt)).ToArray(),
             backend.WeightType,
             options.Precision == JinaEmbed.Compute.Precision.Int8 ? "int8" : "exact",
@@ -67,7 +85,7 @@ internal static class HealthEndpoints
                     options.ImageUrlMaxRedirects)
                 : null,
             typeof(HealthEndpoints).Assembly.GetName().Version?.ToString() ?? "0.0.0");
-        return Results.Json(info, ServerJsonContext.Default.InfoApiResponse);
+        return Results.Json(info, ServerJsonContext.Responses.InfoApiResponse);
     }
 
     private static string StatusName(ServerState state) => state switch

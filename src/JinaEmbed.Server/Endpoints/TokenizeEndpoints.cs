@@ -38,7 +38,7 @@ internal static class TokenizeEndpoints
             items.Add(new TokenizeApiItem(i, encoding.Ids, encoding.Tokens, offsets));
         }
 
-        await context.Response.WriteAsJsonAsync(new TokenizeApiResponse(items), ServerJsonContext.Default.TokenizeApiResponse, cancellationToken: context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new TokenizeApiResponse(items), ServerJsonContext.Responses.TokenizeApiResponse, cancellationToken: context.RequestAborted);
     }
 
     private static List<string> ReadTexts(JsonElement input, int maxItems)
@@ -56,7 +56,7 @@ internal static class TokenizeEndpoints
 
                 if (count > maxItems)
                 {
-                    throw ApiException.TooLarge($"input has {count} items; the limit is {maxItems}", "input", "too_many_items");
+                    throw RequestMapping.TooManyItems(count, maxItems);
                 }
 
                 var texts = new List<string>(count);

@@ -8,8 +8,12 @@ namespace JinaEmbed.Server;
 /// <summary>Helpers that turn failures into <c>{"error": {...}}</c> responses.</summary>
 internal static class ApiErrors
 {
+    /// <summary>Where the error code of a written error body is kept for the request's metrics.</summary>
+    public const string CodeItem = "jinaembed.error_code";
+
     public static Task WriteAsync(HttpContext context, ApiException error, int retryAfterSeconds)
     {
+        context.Items[CodeItem] = error.Code ?? error.Type;
         var response = context.Response;
         response.StatusCode = error.Status;
         if (error.Status is 429 or 503)
@@ -22,9 +26,9 @@ internal static class ApiErrors
             response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        var body = new ErrorApiResponse(new ErrorApiBody(error.Message, error.Type, error.Param, error.Code));
+        var body = new ErrorApiResponse(new ErrorApiBody(error.Message, error.Type, error.Param, error.Code), error.Message);
         response.ContentType = "application/json";
-        return response.WriteAsync(JsonSerializer.Serialize(body, ServerJsonContext.Default.ErrorApiResponse), context.RequestAborted);
+        return response.WriteAsync(JsonSerializer.Serialize(body, ServerJsonContext.Responses.ErrorApiResponse), context.RequestAborted);
     }
 
     /// <summary>The error for a status that routing produced without a body (404, 405, ...).</summary>

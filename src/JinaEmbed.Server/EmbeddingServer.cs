@@ -75,17 +75,7 @@ public sealed class EmbeddingServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        switch (options.LogFormat)
-        {
-            case "json":
-                builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
-                break;
-            case "simple":
-                builder.Logging.AddSimpleConsole(o => o.IncludeScopes = true);
-                break;
-        }
-
+        ServerLogging.Configure(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -104,6 +94,7 @@ public sealed class EmbeddingServer : IAsyncDisposable
         var runtime = app.Services.GetRequiredService<ServerRuntime>();
 
         app.UseMiddleware<RequestPipeline>(runtime);
+        CorsPolicy.Use(app, options);
         app.UseRouting();
         app.UseMiddleware<ApiKeyFilter>(runtime);
         EmbeddingsEndpoints.Map(app);

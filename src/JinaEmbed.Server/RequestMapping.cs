@@ -35,7 +35,7 @@ internal static class RequestMapping
         }
         catch (JsonException error)
         {
-            throw ApiException.BadRequest($"malformed JSON: {error.Message}", null, "invalid_json");
+            throw ApiException.BadRequest(SyntaxMessage(error, body.IsEmpty), null, "invalid_json");
         }
 
         T? parsed;
@@ -50,7 +50,7 @@ internal static class RequestMapping
         catch (Exception error) when (error is InvalidOperationException or ArgumentException or FormatException)
         {
             // System.Text.Json reports invalid escapes and unpaired \uD800-style surrogates this way.
-            throw ApiException.BadRequest($"the body could not be read: {error.Message}", null, "invalid_json");
+            throw ApiException.BadRequest("the request body is not valid JSON: a string holds an invalid \\u escape or an unpaired surrogate", null, "invalid_json");
         }
 
         return parsed ?? throw ApiException.BadRequest("the body must be a JSON object", null, "invalid_type");
@@ -117,7 +117,7 @@ internal static class RequestMapping
             Task = task,
             Dimensions = multiVector ? null : wire.Dimensions,
             Normalize = wire.Normalized ?? wire.Normalize ?? true, // the API's default (spec/api.md), for every model
-            Truncate = wire.Truncate ?? false,
+            Truncate = wire.Truncate ?? options.DefaultTruncate, // OpenAI-dialect clients cannot send truncate
             LateChunking = lateChunking,
             Output = multiVector ? EmbeddingOutput.MultiVector : EmbeddingOutput.SingleVector,
         };
@@ -186,7 +186,7 @@ internal static class RequestMapping
 
         if (count > maxItems)
         {
-            throw ApiException.TooLarge($"input has {count} items; the limit is {maxItems}", "input", "too_many_items");
+            throw TooManyItems(count, maxItems);
         }
 
         var items = new List<EmbeddingInput?>(count);
@@ -215,24 +215,33 @@ internal static class RequestMapping
         return items;
     }
 
+    /// <summary>413 for an input of more items than the per-request limit, naming the setting that raises it.</summary>
+    public static ApiException TooManyItems(int count, int maxItems) => ApiException.TooLarge(
+        $"input has {count} items; the limit is {maxItems} (send fewer items per request, or raise the limit with {SettingNames.Describe(nameof(ServerOptions.MaxItemsPerRequest))})",
+        "input",
+        "too_many_items");
+
     /// <summary>Reads <c>embedding_type</c> (Jina) or else <c>encoding_format</c> (OpenAI).</summary>
     public static (IReadOnlyList<EmbeddingFormat> Formats, bool AsObject) ReadFormats(EmbeddingsApiRequest wire)
     {
-        var type = wire.EmbeddingType;
+        // encoding_type (LlamaIndex TS) means embedding_type; ignoring it would return floats where bits were asked for.
+        bool alias = wire.EmbeddingType.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+        var type = alias ? wire.EncodingType : wire.EmbeddingType;
+        string field = alias ? "encoding_type" : "embedding_type";
         switch (type.ValueKind)
         {
             case JsonValueKind.String:
-                return ([ParseFormat(type.GetString()!, "embedding_type")], false);
+                return ([ParseFormat(type.GetString()!, field)], false);
             case JsonValueKind.Array:
                 var formats = new List<EmbeddingFormat>();
                 foreach (var element in type.EnumerateArray())
                 {
                     if (element.ValueKind != JsonValueKind.String)
                     {
-                        throw ApiException.BadRequest("embedding_type must be a string or an array of strings", "embedding_type", "invalid_type");
+                        throw ApiException.BadRequest($"{field} must be a string or an array of strings", field, "invalid_type");
                     }
 
-                    var format = ParseFormat(element.GetString()!, "embedding_type");
+                    var format = ParseFormat(element.GetString()!, field);
                     if (!formats.Contains(format))
                     {
                         formats.Add(format);
@@ -241,14 +250,14 @@ internal static class RequestMapping
 
                 if (formats.Count == 0)
                 {
-                    throw ApiException.BadRequest("embedding_type must not be an empty array", "embedding_type", "invalid_embedding_type");
+                    throw ApiException.BadRequest($"{field} must not be an empty array", field, "invalid_embedding_type");
                 }
 
                 return (formats, true);
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 break;
             default:
-                throw ApiException.BadRequest("embedding_type must be a string or an array of strings", "embedding_type", "invalid_type");
+                throw ApiException.BadRequest($"{field} must be a string or an array of strings", field, "invalid_type");
         }
 
         return wire.EncodingFormat switch
@@ -360,6 +369,43 @@ internal static class RequestMapping
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// A syntax error in plain words with its place, e.g. "the request body is not valid JSON: a comma before the closing
+    /// '}' at line 1, column 15" (System.Text.Json's own text speaks of reader options and byte positions).
+    /// </summary>
+    internal static string SyntaxMessage(JsonException error, bool empty)
+    {
+        if (empty)
+        {
+            return "the request body is empty; send a JSON object such as {\"input\": \"some text\"}";
+        }
+
+        string raw = error.Message;
+        string what = raw switch
+        {
+            _ when raw.Contains("trailing comma", StringComparison.OrdinalIgnoreCase) => "a comma before a closing '}' or ']' (remove it)",
+            _ when raw.Contains("comment", StringComparison.OrdinalIgnoreCase) || raw.StartsWith("'/'", StringComparison.Ordinal)
+                => "a '/' outside a string (JSON has no comments)",
+            _ when raw.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase) => "objects and arrays nested more than 64 deep",
+            _ when raw.Contains("open JSON object or array", StringComparison.OrdinalIgnoreCase) || raw.Contains("end of data", StringComparison.OrdinalIgnoreCase)
+                => "the body ends before an object, array or string is closed",
+            _ => PlainSentence(raw),
+        };
+        long line = (error.LineNumber ?? 0) + 1;
+        long column = (error.BytePositionInLine ?? 0) + 1;
+        return $"the request body is not valid JSON: {what} at line {line}, column {column}";
+    }
+
+    // System.Text.Json's message ("'\"' is invalid after a value. Expected either ',', '}', or ']'.") without its
+    // position suffix and the sentences meant for the developer who configured the reader.
+    private static string PlainSentence(string message)
+    {
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        var sentences = (cut < 0 ? message : message[..cut]).Trim().TrimEnd('.').Split(". ")
+            .Where(s => !s.Contains("reader options", StringComparison.Ordinal) && !s.Contains("isFinalBlock", StringComparison.Ordinal) && !s.Contains("in this mode", StringComparison.Ordinal));
+        return string.Join("; ", sentences);
     }
 
     private static ApiException JsonError(JsonException error)

@@ -59,9 +59,16 @@ internal sealed class RequestPipeline
         finally
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
             int status = context.Response.StatusCode;
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText
+                ?? (status == StatusCodes.Status405MethodNotAllowed ? RouteLabels.Match(context) : null)
+                ?? "unmatched";
             runtime.Metrics.RecordRequest(route, status, elapsed);
+            if (context.Items[ApiErrors.CodeItem] is string code)
+            {
+                runtime.Metrics.RecordError(code);
+            }
+
             runtime.Logger.LogInformation(
                 "{Method} {Path} -> {Status} in {ElapsedMs:0.###} ms",
                 context.Request.Method,

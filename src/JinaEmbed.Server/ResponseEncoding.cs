@@ -1,6 +1,7 @@
 // Writes the /v1/embeddings response: float, base64, binary, ubinary (api.md "POST /v1/embeddings", Response).
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using JinaEmbed.Embedding;
 
@@ -12,7 +13,8 @@ internal static class ResponseEncoding
     /// <summary>Writes the whole response object: <c>embedding</c> per item, or <c>embeddings</c> (one vector per token) for multi-vectors.</summary>
     public static void WriteResponse(IBufferWriter<byte> output, string modelName, EmbeddingResult result, IReadOnlyList<EmbeddingFormat> formats, bool formatsAsObject, bool multiVector = false)
     {
-        using var json = new Utf8JsonWriter(output);
+        // The relaxed encoder as for every response body: a model name keeps its quotes and angle brackets readable.
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("object", "list");
         json.WriteString("model", modelName);

@@ -1,4 +1,5 @@
-// Prometheus metrics of one server instance (api.md "GET /metrics"): requests, latency, queue, batches, tokens.
+// Prometheus metrics of one server instance (api.md "GET /metrics"): requests, errors by code, latency, queue, batches,
+// tokens, and the process itself (memory, CPU, GC, thread pool).
 using JinaEmbed.Embedding.Scheduling;
 using Prometheus;
 
@@ -8,6 +9,7 @@ namespace JinaEmbed.Server;
 internal sealed class ServerMetrics
 {
     private readonly Counter requests;
+    private readonly Counter errors;
     private readonly Histogram requestSeconds;
     private readonly Histogram queueSeconds;
     private readonly Gauge queueDepth;
@@ -24,6 +26,7 @@ internal sealed class ServerMetrics
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         requests = factory.CreateCounter("jinaembed_http_requests_total", "HTTP requests by route and status code.", ["route", "status"]);
+        errors = factory.CreateCounter("jinaembed_request_errors_total", "Error responses by their error code (the code field of the body).", ["code"]);
         requestSeconds = factory.CreateHistogram("jinaembed_http_request_duration_seconds", "HTTP request latency by route.", ["route"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
         queueSeconds = factory.CreateHistogram("jinaembed_queue_time_seconds", "Time an embeddings request waited for its first batch.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 16) });
         queueDepth = factory.CreateGauge("jinaembed_queue_depth", "Sequences waiting for a batch.");
@@ -34,6 +37,21 @@ internal sealed class ServerMetrics
         tokens = factory.CreateCounter("jinaembed_tokens_processed_total", "Tokens run through the model.");
         forwardSeconds = factory.CreateHistogram("jinaembed_forward_seconds", "Forward-pass time.", new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 18) });
         Registry.AddBeforeCollectCallback(() => queueDepth.Set(queueDepthSource?.Invoke() ?? 0));
+
+        // prometheus-net's process and .NET collectors: process_cpu_seconds_total, process_working_set_bytes (resident
+        // memory), process_num_threads, dotnet_collection_count_total{generation}, dotnet_total_memory_bytes (GC heap).
+        DotNetStats.Register(Registry);
+
+        // The thread pool, which they leave out: starved pools show as many threads and a growing queue.
+        var poolThreads = factory.CreateGauge("dotnet_threadpool_threads", "Thread-pool threads.");
+        var poolQueue = factory.CreateGauge("dotnet_threadpool_queue_length", "Work items waiting for a thread-pool thread.");
+        var heapBytes = factory.CreateGauge("dotnet_gc_heap_size_bytes", "GC heap size after the last collection.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            poolThreads.Set(ThreadPool.ThreadCount);
+            poolQueue.Set(ThreadPool.PendingWorkItemCount);
+            heapBytes.Set(GC.GetGCMemoryInfo().HeapSizeBytes);
+        });
     }
 
     /// <summary>The registry /metrics exports.</summary>
@@ -51,6 +69,9 @@ internal sealed class ServerMetrics
         requests.WithLabels(route, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
         requestSeconds.WithLabels(route).Observe(elapsed.TotalSeconds);
     }
+
+    /// <summary>Counts an error response by its code.</summary>
+    public void RecordError(string code) => errors.WithLabels(code).Inc();
 
     public void RecordQueueTime(TimeSpan queueTime) => queueSeconds.Observe(queueTime.TotalSeconds);
 

@@ -41,6 +41,19 @@ public sealed class ServerOptions
     /// <summary>Task used when a request names none; <c>none</c> selects the base model.</summary>
     public string DefaultTask { get; set; } = "text-matching";
 
+    /// <summary>
+    /// <c>truncate</c> for requests that do not send it (OpenAI-dialect clients cannot). On: over-long inputs are cut
+    /// silently instead of failing, so a client never learns that the end of its text was not embedded.
+    /// </summary>
+    public bool DefaultTruncate { get; set; }
+
+    /// <summary>
+    /// Browser origins allowed to call the server (CORS), e.g. <c>https://app.example.com</c>, or <c>*</c> for any;
+    /// an entry may hold several separated by commas. Empty (the default): no CORS headers, browsers refuse cross-origin
+    /// calls. Credentials (cookies) are never allowed; the API key travels in the Authorization header.
+    /// </summary>
+    public List<string> CorsOrigins { get; set; } = [];
+
     /// <summary>Token budget of one forward pass: larger amortises weight traffic, smaller bounds memory and head-of-line latency.</summary>
     public int MaxBatchTokens { get; set; } = 16384;
 
@@ -101,8 +114,12 @@ public sealed class ServerOptions
     /// <summary>Seconds in-flight requests get to finish on shutdown.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>Console log format: <c>json</c> (structured) or <c>simple</c>.</summary>
-    public string LogFormat { get; set; } = "json";
+    /// <summary>
+    /// Console log format: <c>auto</c> (the default: <c>text</c> on a terminal, <c>json</c> when the output is redirected
+    /// to a file or a log collector), <c>json</c> (one structured object per line), <c>text</c> (one readable line per
+    /// event; <c>simple</c> is the same) or <c>none</c>.
+    /// </summary>
+    public string LogFormat { get; set; } = ServerLogging.Auto;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
     public void Validate()
@@ -144,6 +161,9 @@ public sealed class ServerOptions
         }
 
         _ = ImageHostList.Parse(ImageUrlHosts); // throws on a malformed entry
+
+        _ = ServerLogging.Resolve(LogFormat, terminal: false); // throws on an unknown format
+        _ = CorsPolicy.ParseOrigins(CorsOrigins); // throws on a malformed origin
 
         if (string.IsNullOrWhiteSpace(Host))
         {

@@ -11,6 +11,10 @@ internal sealed class ServerRuntime : IDisposable
     private volatile ServerState state = ServerState.Loading;
     private IEmbeddingBackend? backend;
 
+    // Names already logged as "served by another model"; bounded, since any client can send any string.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> otherModelNames = new(StringComparer.Ordinal);
+    private const int MaxLoggedModelNames = 64;
+
     public ServerRuntime(ServerOptions options, ILogger logger)
     {
         Options = options;
@@ -37,6 +41,18 @@ internal sealed class ServerRuntime : IDisposable
 
     /// <summary>The served name and its aliases.</summary>
     public IReadOnlyList<string> ModelNames => [ModelName, .. Options.ModelAliases.Where(a => a != ModelName).Distinct()];
+
+    /// <summary>Logs once per distinct name that a request's <c>model</c> named another model than the one serving it.</summary>
+    public void NoteOtherModelName(string requested)
+    {
+        if (otherModelNames.Count < MaxLoggedModelNames && otherModelNames.TryAdd(requested, true))
+        {
+            Logger.LogWarning(
+                "A request asked for model {RequestedModel}; it is served by {ServedModel} (the only model here; StrictModelNames makes such requests 404)",
+                requested,
+                ModelName);
+        }
+    }
 
     /// <summary>The backend once loaded (whatever the state).</summary>
     public IEmbeddingBackend? Backend => backend;

@@ -10,6 +10,8 @@ internal static class SettingNames
     {
         nameof(ServerOptions.ImageUrlTimeoutSeconds) => "--image-url-timeout",
         nameof(ServerOptions.ModelName) => "--served-model-name",
+        nameof(ServerOptions.MaxTokensPerRequest) => "--max-request-tokens",
+        nameof(ServerOptions.MaxItemsPerRequest) => "--max-request-items",
         _ => "--" + string.Concat(property.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : string.Empty) + char.ToLowerInvariant(c) : c.ToString())),
     };
 

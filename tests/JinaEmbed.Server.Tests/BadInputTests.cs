@@ -150,8 +150,9 @@ public class BadInputTests : IClassFixture<BadInputServerFixture>
     internal static void AssertErrorBody(string text, string code, string? param, string name)
     {
         var root = JsonDocument.Parse(text).RootElement;
-        Assert.Single(root.EnumerateObject());
+        Assert.Equal(["error", "detail"], root.EnumerateObject().Select(p => p.Name));
         var error = root.GetProperty("error");
+        Assert.True(error.GetProperty("message").GetString() == root.GetProperty("detail").GetString(), $"{name}: detail differs from error.message in {text}");
         Assert.Equal(["message", "type", "param", "code"], error.EnumerateObject().Select(p => p.Name));
         Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()), name);
         Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("type").GetString()), name);

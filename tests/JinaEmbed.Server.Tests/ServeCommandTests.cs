@@ -18,7 +18,8 @@ public class ServeCommandTests
         [
             "serve", "--model", Fixtures.Path("tiny-jina-v3"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--api-key", "k3y", "--threads", "1", "--default-task", "retrieval.query", "--max-batch-tokens", "1000",
-            "--queue-capacity", "77", "--served-model-name", "tiny",
+            "--queue-capacity", "77", "--served-model-name", "tiny", "--default-truncate", "--cors-origins", "https://app.example",
+            "--max-request-tokens", "5000", "--max-request-items", "9", "--log-format", "none",
         ];
         using var stop = new CancellationTokenSource();
         var run = root.Parse(args).InvokeAsync(cancellationToken: stop.Token);
@@ -47,6 +48,18 @@ public class ServeCommandTests
         Assert.Equal(1, info.GetProperty("threads").GetInt32());
         Assert.Equal(1000, info.GetProperty("limits").GetProperty("max_batch_tokens").GetInt32());
         Assert.Equal(77, info.GetProperty("limits").GetProperty("queue_capacity").GetInt32());
+        Assert.True(info.GetProperty("default_truncate").GetBoolean());
+        Assert.Equal(5000, info.GetProperty("limits").GetProperty("max_tokens_per_request").GetInt32());
+        Assert.Equal(9, info.GetProperty("limits").GetProperty("max_items_per_request").GetInt32());
+        using (var preflight = new HttpRequestMessage(HttpMethod.Options, "/v1/embeddings"))
+        {
+            preflight.Headers.Add("Origin", "https://app.example");
+            preflight.Headers.Add("Access-Control-Request-Method", "POST");
+            using var answer = await http.SendAsync(preflight);
+            Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+            Assert.Equal("https://app.example", Assert.Single(answer.Headers.GetValues("Access-Control-Allow-Origin")));
+        }
+
         using (var embed = await http.PostAsync("/v1/embeddings", new StringContent("""{"input": "served by the CLI"}""")))
         {
             Assert.Equal(HttpStatusCode.OK, embed.StatusCode);

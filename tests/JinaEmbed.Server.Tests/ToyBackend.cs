@@ -164,7 +164,7 @@ internal sealed class ToyBackend : IEmbeddingBackend
         {
             if (!truncate)
             {
-                throw new EmbeddingException(EmbeddingErrorKind.ContextLengthExceeded, $"input[{index}] has {ids.Length} tokens; the maximum is {MaxTokens} (set truncate to cut it).", "input");
+                throw new EmbeddingException(EmbeddingErrorKind.ContextLengthExceeded, $"input[{index}] has {ids.Length} tokens; the maximum is {MaxTokens}", "input", "set EmbedOptions.Truncate to cut it");
             }
 
             var cut = ids[..MaxTokens];

@@ -76,6 +76,14 @@ internal static class EmbedCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
+
+            // A run that fails before writing a row leaves nothing behind: the files it created are removed and an older
+            // output of the same name, moved aside while it ran, comes back. One that fails later keeps its rows (and
+            // the .progress beside them) for --resume.
+            var created = new List<string>();
+            (string Aside, string Path)? setAside = null;
+            Func<long>? written = null;
+            var succeeded = false;
             try
             {
                 var inputPath = parse.GetValue(input) is { } i && i != "-" ? i : null;
@@ -220,7 +228,24 @@ internal static class EmbedCommand
                 }
                 else if (progressPath != null)
                 {
+                    setAside = SetAside(outputPath!);
+                    created.Add(progressPath);
                     ResumableOutput.WriteProgress(progressPath, settings!);
+                }
+
+                if (resumeAt == null && outputPath != null)
+                {
+                    setAside ??= SetAside(outputPath);
+                    created.Add(outputPath);
+                    if (offsetsPath != null)
+                    {
+                        created.Add(offsetsPath);
+                    }
+
+                    if (shardFiles != null && outFormat == OutputFormat.Npy)
+                    {
+                        created.Add(VectorWriter.NamesPath(baseOutput!) + partSuffix);
+                    }
                 }
 
                 using var reader = imageFiles != null ? new StreamReader(Stream.Null) : inputPath != null ? new StreamReader(inputPath) : new StreamReader(Console.OpenStandardInput());
@@ -253,6 +278,7 @@ internal static class EmbedCommand
                     DescribeItem = shardFiles != null ? position => shardFiles[(int)position] : first > 0 ? position => $"input[{first + position}]" : null,
                     SkipItems = skip,
                 };
+                written = () => running.Written;
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 try
                 {
@@ -264,6 +290,7 @@ internal static class EmbedCommand
                     }
 
                     progress?.Finish(items, tokens);
+                    succeeded = true;
                 }
                 catch (Exception e) when (e is FleetUnavailableException or EmbeddingException && fleet != null)
                 {
@@ -299,16 +326,53 @@ internal static class EmbedCommand
             }
             catch (EmbeddingException e)
             {
-                error.WriteLine($"error: {e.Message}");
+                error.WriteLine($"error: {Describe(e)}");
                 return ExitCodes.Usage;
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or JinaEmbed.Checkpoints.CheckpointException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Failure;
             }
+            finally
+            {
+                // The output streams were closed when the try block's scope ended.
+                if (!succeeded && (written?.Invoke() ?? 0) == 0)
+                {
+                    created.ForEach(File.Delete);
+                    if (setAside is var (aside, path))
+                    {
+                        File.Move(aside, path, overwrite: true);
+                    }
+                }
+                else if (setAside is var (aside, _))
+                {
+                    File.Delete(aside);
+                }
+            }
         });
         return command;
+    }
+
+    /// <summary>The library's refusal with the flag that gets past it, where there is one.</summary>
+    private static string Describe(EmbeddingException e) => e.Kind switch
+    {
+        EmbeddingErrorKind.ContextLengthExceeded => $"{e.Problem} (pass --truncate to cut it).",
+        _ => e.Message,
+    };
+
+    // An existing output moves to a hidden name beside it until the run has written its first row (null: none).
+    private static (string Aside, string Path)? SetAside(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var full = Path.GetFullPath(path);
+        var aside = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.previous");
+        File.Move(full, aside);
+        return (aside, full);
     }
 
     // The server's default task too, so both give the same vectors; models without it use their own default.
@@ -492,21 +556,33 @@ internal static class EmbedCommand
         var strategy = ChunkingStrategy.FixedTokens(size);
         var chunkVectors = multi ? null : embedder.EmbedDocument(text, strategy, options with { LateChunking = true });
         var chunkMultiVectors = multi ? embedder.EmbedDocumentMultiVectors(text, strategy, options) : null;
-        await using var documentStream = outputPath != null ? File.Create(outputPath) : Console.OpenStandardOutput();
-        await using var documentOffsets = multi && outFormat == OutputFormat.Npy ? File.Create(VectorWriter.OffsetsPath(outputPath!)) : null;
-        await using var documentWriter = multi ? VectorWriter.CreateMulti(outFormat, documentStream, documentOffsets) : VectorWriter.Create(outFormat, documentStream);
-        foreach (var vector in chunkVectors ?? [])
+        var files = new OutputFiles(); // the outputs appear only when the run succeeds
+        try
         {
-            await documentWriter.WriteAsync(vector, cancellationToken).ConfigureAwait(false);
-        }
+            await using (var documentStream = outputPath != null ? files.Create(outputPath) : Console.OpenStandardOutput())
+            await using (var documentOffsets = multi && outFormat == OutputFormat.Npy ? files.Create(VectorWriter.OffsetsPath(outputPath!)) : null)
+            {
+                await using var documentWriter = multi ? VectorWriter.CreateMulti(outFormat, documentStream, documentOffsets) : VectorWriter.Create(outFormat, documentStream);
+                foreach (var vector in chunkVectors ?? [])
+                {
+                    await documentWriter.WriteAsync(vector, cancellationToken).ConfigureAwait(false);
+                }
 
-        foreach (var multiVectorOfChunk in chunkMultiVectors ?? [])
+                foreach (var multiVectorOfChunk in chunkMultiVectors ?? [])
+                {
+                    await documentWriter.WriteAsync(multiVectorOfChunk, cancellationToken).ConfigureAwait(false);
+                }
+
+                await documentWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            files.Succeed();
+            return ExitCodes.Success;
+        }
+        finally
         {
-            await documentWriter.WriteAsync(multiVectorOfChunk, cancellationToken).ConfigureAwait(false);
+            files.Finish();
         }
-
-        await documentWriter.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        return ExitCodes.Success;
     }
 
     /// <summary>How --server cuts requests: items, estimated tokens and estimated body bytes per request.</summary>

@@ -64,7 +64,7 @@ internal static class InfoCommand
         Line("commit", facts.Commit);
         Line("architecture", facts.Architecture + (facts.Tasks.Count > 0 ? $" + {facts.Tasks.Count} task LoRA adapters (rank {facts.LoraRank})" : ""));
         Line("size", $"{facts.LayerCount} layers, hidden {facts.HiddenSize}, {facts.HeadCount} heads, MLP {facts.IntermediateSize}, vocabulary {facts.VocabularySize}");
-        Line("max tokens", facts.MaxTokens > 0 ? $"{facts.MaxTokens} per input (plus <s> and </s>)" : null);
+        Line("max tokens", facts.MaxTokens > 0 ? MaxTokensLine(facts) : null);
         Line("dimensions", facts.HiddenSize + (facts.MatryoshkaDimensions.Count > 0 ? $"; Matryoshka: {string.Join(", ", facts.MatryoshkaDimensions)}" : ""));
         Line("pooling", facts.Pooling == null ? null : $"{facts.Pooling}, L2-normalized" + (facts.Similarity != null ? $"; similarity {facts.Similarity}" : ""));
         Line("license", facts.License);
@@ -93,6 +93,11 @@ internal static class InfoCommand
 
         return text.ToString();
     }
+
+    // The limit as embed and serve enforce it, with the special tokens that count toward it.
+    private static string MaxTokensLine(ModelFacts facts) => facts.SpecialTokens.Count == 0
+        ? $"{facts.MaxTokens} per input"
+        : $"{facts.MaxTokens} per input, {string.Join(" and ", facts.SpecialTokens)} included ({facts.MaxTokens - facts.SpecialTokens.Count} of text)";
 
     // jina-embeddings-v4: five tasks over three adapters with a Query/Passage prefix, multi-vectors, BF16-resident weights.
     private static string ToTextJinaV4(string model, ModelFacts facts)
@@ -164,6 +169,7 @@ internal static class InfoCommand
             ["intermediate_size"] = facts.IntermediateSize,
             ["vocab_size"] = facts.VocabularySize,
             ["max_tokens"] = facts.MaxTokens,
+            ["special_tokens"] = new JsonArray([.. facts.SpecialTokens.Select(t => (JsonNode?)JsonValue.Create(t))]),
             ["matryoshka_dimensions"] = new JsonArray([.. facts.MatryoshkaDimensions.Select(d => (JsonNode)d)]),
             ["pooling"] = facts.Pooling,
             ["license"] = facts.License,

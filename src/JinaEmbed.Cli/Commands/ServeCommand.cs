@@ -23,6 +23,7 @@ internal static class ServeCommand
         var queueCapacity = new Option<int?>("--queue-capacity") { Description = "Queued sequences before 429 (default 4096)." };
         var modelName = new Option<string?>("--served-model-name") { Description = "Name reported to clients (default: the model folder's name)." };
         var images = new ImageFlags();
+        var client = new ClientFlags();
         var precision = PrecisionOption.Create();
 
         var command = new Command("serve", "Run the HTTP server (Jina and OpenAI /v1/embeddings).")
@@ -30,6 +31,7 @@ internal static class ServeCommand
             model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName, precision,
         };
         images.AddTo(command);
+        client.AddTo(command);
         var hub = new ModelOptions();
         hub.AddHubOptionsTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -38,6 +40,7 @@ internal static class ServeCommand
             try
             {
                 options = ToOptions(parse, model, host, port, apiKey, threads, defaultTask, maxBatchTokens, queueCapacity, modelName, images, precision);
+                client.Apply(parse, options);
                 options.Validate();
             }
             catch (ArgumentException e)
@@ -105,6 +108,56 @@ internal static class ServeCommand
         });
         images.Apply(parse, options);
         return options;
+    }
+
+    /// <summary>
+    /// What clients nobody here wrote need (api.md "Client compatibility"): truncation by default, browser origins, the
+    /// per-request limits their 413s name, and the console log format.
+    /// </summary>
+    internal sealed class ClientFlags
+    {
+        private readonly Option<bool?> defaultTruncate = new("--default-truncate") { Description = "Cut over-long inputs of requests that do not send \"truncate\" (OpenAI-dialect clients cannot) instead of 400 (default off)." };
+        private readonly Option<string[]> corsOrigins = new("--cors-origins") { Description = "Browser origins allowed to call the server (CORS), e.g. https://app.example.com, or * for any; comma-separated or repeated (default: none, CORS off).", AllowMultipleArgumentsPerToken = true };
+        private readonly Option<int?> maxRequestTokens = new("--max-request-tokens") { Description = "Most tokens one request may make the model process (default 300000); above: 413." };
+        private readonly Option<int?> maxRequestItems = new("--max-request-items") { Description = "Most inputs in one request (default 2048); above: 413." };
+        private readonly Option<string?> logFormat = new("--log-format") { Description = "Console logs: auto (text on a terminal, JSON when redirected; the default), json, text or none." };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in (Option[])[defaultTruncate, corsOrigins, maxRequestTokens, maxRequestItems, logFormat])
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        /// <summary>Flags given win over the configuration; the origin list of the flag replaces the configured one.</summary>
+        public void Apply(ParseResult parse, ServerOptions options)
+        {
+            if (parse.GetValue(defaultTruncate) is { } truncate)
+            {
+                options.DefaultTruncate = truncate;
+            }
+
+            if (parse.GetValue(corsOrigins) is { Length: > 0 } origins)
+            {
+                options.CorsOrigins = [.. origins];
+            }
+
+            if (parse.GetValue(maxRequestTokens) is { } tokens)
+            {
+                options.MaxTokensPerRequest = tokens;
+            }
+
+            if (parse.GetValue(maxRequestItems) is { } items)
+            {
+                options.MaxItemsPerRequest = items;
+            }
+
+            if (parse.GetValue(logFormat) is { } format)
+            {
+                options.LogFormat = format;
+            }
+        }
     }
 
     /// <summary>The image and request-size flags (jina-embeddings-v4 images; api.md "Server settings (v4)").</summary>

@@ -42,8 +42,15 @@ internal sealed record ModelFacts
 
     public int VocabularySize { get; init; }
 
-    /// <summary>Content tokens per sequence: max_position_embeddings minus the two special tokens (8192 for v3); 32768 for v4 (prefix included).</summary>
+    /// <summary>
+    /// Tokens per input, special tokens included: the limit <c>embed</c> and <c>serve</c> enforce, from the library
+    /// (<see cref="ModelLoader.ReadMaxTokens"/>): 8194 for v3, sentence-transformers' max_seq_length for BERT models
+    /// (256 for all-MiniLM-L6-v2), 32768 for v4 (prefix included).
+    /// </summary>
     public int MaxTokens { get; init; }
+
+    /// <summary>The special tokens the tokenizer adds to every input (<c>&lt;s&gt;</c> and <c>&lt;/s&gt;</c>, <c>[CLS]</c> and <c>[SEP]</c>; none for v4).</summary>
+    public IReadOnlyList<string> SpecialTokens { get; init; } = [];
 
     public IReadOnlyList<int> MatryoshkaDimensions { get; init; } = [];
 
@@ -109,6 +116,7 @@ internal sealed record ModelFacts
     /// <exception cref="InvalidDataException">config.json is missing or not JSON.</exception>
     public static ModelFacts Read(string directory)
     {
+        ModelLoader.RejectOnnxOnly(directory);
         var configPath = Path.Combine(directory, "config.json");
         if (!File.Exists(configPath))
         {
@@ -140,7 +148,8 @@ internal sealed record ModelFacts
             HeadCount = Int(config, "num_attention_heads"),
             IntermediateSize = Int(config, "intermediate_size"),
             VocabularySize = Int(config, "vocab_size"),
-            MaxTokens = Math.Max(0, Int(config, "max_position_embeddings") - 2),
+            MaxTokens = ModelLoader.ReadMaxTokens(directory),
+            SpecialTokens = ReadSpecialTokens(directory),
             MatryoshkaDimensions = config["matryoshka_dimensions"]?.AsArray().Select(n => n!.GetValue<int>()).ToList() ?? [],
             LoraRank = Int(config, "lora_rank"),
             StorageType = config["torch_dtype"]?.GetValue<string>(),
@@ -218,6 +227,13 @@ internal sealed record ModelFacts
         TensorDataType.Float16 => "F16",
         _ => "F32",
     };
+
+    // What the model's own tokenizer adds around every input: an empty text encoded with special tokens.
+    private static IReadOnlyList<string> ReadSpecialTokens(string directory)
+    {
+        var path = Path.Combine(directory, "tokenizer.json");
+        return File.Exists(path) ? JinaEmbed.Tokenization.Tokenizer.FromFile(path).Encode(string.Empty, true, int.MaxValue).Tokens : [];
+    }
 
     private static JsonNode? ReadJson(string path) => File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) : null;
 

@@ -152,12 +152,12 @@ internal sealed partial class EmbedPipeline(Func<EmbeddingRequest, CancellationT
             catch (EmbeddingException e)
             {
                 // Renumber the request's "input[i]" to the item's place in the whole input.
-                var message = ItemReference().Replace(e.Message, m =>
+                string Renumber(string text) => ItemReference().Replace(text, m =>
                 {
                     long position = request.Start + long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
                     return DescribeItem?.Invoke(position) ?? $"input[{position}]";
                 });
-                throw new EmbeddingException(e.Kind, message, e.Param);
+                throw new EmbeddingException(e.Kind, Renumber(e.Problem), e.Param, e.Remedy);
             }
         }
 

@@ -29,6 +29,10 @@ internal sealed class EmbeddingsApiRequest
     [JsonPropertyName("embedding_type")]
     public JsonElement EmbeddingType { get; set; }
 
+    /// <summary>LlamaIndex TS's name for <c>embedding_type</c>, taken as an alias when <c>embedding_type</c> is absent.</summary>
+    [JsonPropertyName("encoding_type")]
+    public JsonElement EncodingType { get; set; }
+
     [JsonPropertyName("encoding_format")]
     public string? EncodingFormat { get; set; }
 

@@ -15,6 +15,7 @@ internal sealed record InfoApiResponse(
     [property: JsonPropertyName("multivector_dimensions")] int? MultivectorDimensions,
     [property: JsonPropertyName("max_tokens")] int MaxTokens,
     [property: JsonPropertyName("default_task")] string? DefaultTask,
+    [property: JsonPropertyName("default_truncate")] bool DefaultTruncate,
     [property: JsonPropertyName("tasks")] IReadOnlyList<InfoApiTask> Tasks,
     [property: JsonPropertyName("weight_dtype")] string WeightDtype,
     [property: JsonPropertyName("precision")] string Precision,

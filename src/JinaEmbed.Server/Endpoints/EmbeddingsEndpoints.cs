@@ -3,6 +3,7 @@
 using System.Buffers;
 using System.Globalization;
 using JinaEmbed.Embedding;
+using JinaEmbed.Embedding.Scheduling;
 using JinaEmbed.Server.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,9 @@ namespace JinaEmbed.Server.Endpoints;
 /// <summary>The embeddings route.</summary>
 internal static class EmbeddingsEndpoints
 {
+    /// <summary>Set when the request's <c>model</c> named another model: the name of the model that served it.</summary>
+    public const string ServedModelHeader = "x-served-model";
+
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1/embeddings", HandleAsync).WithJsonBody<EmbeddingsApiRequest>()
@@ -29,6 +33,13 @@ internal static class EmbeddingsEndpoints
         var body = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
         var wire = RequestMapping.Parse(body, ServerJsonContext.Default.EmbeddingsApiRequest);
         var mapped = RequestMapping.Map(wire, backend, options, runtime.ModelNames);
+        if (wire.Model is { } requested && !runtime.ModelNames.Contains(requested))
+        {
+            // Served by the loaded model all the same (clients hard-code names); the header and a log line say so.
+            context.Response.Headers[ServedModelHeader] = runtime.ModelName;
+            runtime.NoteOtherModelName(requested);
+        }
+
         var request = mapped.Images.Count == 0
             ? mapped.TextRequest
             : await ImageSources.BuildRequestAsync(mapped, runtime.ImageFetcher, context.RequestAborted);
@@ -59,7 +70,21 @@ internal static class EmbeddingsEndpoints
     /// <summary>Library refusals → contract statuses.</summary>
     public static ApiException ToApiError(EmbeddingException error) => error.Kind switch
     {
-        EmbeddingErrorKind.ContextLengthExceeded => new ApiException(400, error.Message, error.Param ?? "input", "context_length_exceeded"),
+        EmbeddingErrorKind.ContextLengthExceeded => new ApiException(
+            400,
+            $"{error.Problem} (send \"truncate\": true, or start the server with truncation on by default: {SettingNames.Describe(nameof(ServerOptions.DefaultTruncate))})",
+            error.Param ?? "input",
+            "context_length_exceeded"),
+        EmbeddingErrorKind.TooLarge when error.Remedy?.Contains(nameof(SchedulerOptions.QueueCapacity), StringComparison.Ordinal) == true => new ApiException(
+            413,
+            $"{error.Problem} (send fewer items per request, or raise the limit with {SettingNames.Describe(nameof(ServerOptions.QueueCapacity))})",
+            error.Param ?? "input",
+            "request_too_large"),
+        EmbeddingErrorKind.TooLarge when error.Remedy?.Contains(nameof(SchedulerOptions.MaxRequestTokens), StringComparison.Ordinal) == true => new ApiException(
+            413,
+            $"{error.Problem} (send fewer tokens per request, or raise the limit with {SettingNames.Describe(nameof(ServerOptions.MaxTokensPerRequest))})",
+            error.Param ?? "input",
+            "request_too_large"),
         EmbeddingErrorKind.InvalidTask => new ApiException(400, error.Message, error.Param ?? "task", "invalid_task"),
         EmbeddingErrorKind.InvalidDimensions => new ApiException(400, error.Message, error.Param ?? "dimensions", "invalid_dimensions"),
         EmbeddingErrorKind.TooLarge => new ApiException(413, error.Message, error.Param ?? "input", "request_too_large"),

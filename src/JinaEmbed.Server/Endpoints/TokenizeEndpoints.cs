@@ -39,7 +39,7 @@ internal static class TokenizeEndpoints
             items.Add(new TokenizeApiItem(i, encoding.Ids, encoding.Tokens, offsets));
         }
 
-        await context.Response.WriteAsJsonAsync(new TokenizeApiResponse(items), ServerJsonContext.Default.TokenizeApiResponse, cancellationToken: context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new TokenizeApiResponse(items), ServerJsonContext.Responses.TokenizeApiResponse, cancellationToken: context.RequestAborted);
     }
 
     /// <summary>The texts of a /tokenize <c>input</c>, or the contract's 4xx.</summary>
@@ -58,7 +58,7 @@ internal static class TokenizeEndpoints
 
                 if (count > maxItems)
                 {
-                    throw ApiException.TooLarge($"input has {count} items; the limit is {maxItems}", "input", "too_many_items");
+                    throw RequestMapping.TooManyItems(count, maxItems);
                 }
 
                 var texts = new List<string>(count);

@@ -217,7 +217,7 @@ public sealed partial class Embedder : IDisposable
         {
             if (!truncate)
             {
-                throw new EmbeddingException(EmbeddingErrorKind.ContextLengthExceeded, $"input[{index}] has {ids.Length} tokens; the maximum is {max} (set truncate to cut it).", "input");
+                throw new EmbeddingException(EmbeddingErrorKind.ContextLengthExceeded, $"input[{index}] has {ids.Length} tokens; the maximum is {max}", "input", "set EmbedOptions.Truncate to cut it");
             }
 
             // Keep the first max − 1 tokens and the closing one (</s> for text), or cut from the end when the

@@ -26,8 +26,14 @@ public sealed class BertModel : IEncoderModel
             throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength, "must be positive");
         }
 
-        MaxSequenceLength = Math.Min(maxSequenceLength ?? table, table);
+        MaxSequenceLength = SequenceLimit(table, maxSequenceLength);
     }
+
+    /// <summary>
+    /// Tokens per sequence, [CLS] and [SEP] included: sentence-transformers' <c>max_seq_length</c> when given, never
+    /// more than the position table (<c>max_position_embeddings</c>).
+    /// </summary>
+    public static int SequenceLimit(int positionTable, int? maxSequenceLength) => Math.Min(maxSequenceLength ?? positionTable, positionTable);
 
     /// <summary>The configuration.</summary>
     public BertConfig Config => _weights.Config;

@@ -62,11 +62,56 @@ public static class ModelLoader
         }
     }
 
+    /// <summary>
+    /// Most tokens per sequence, special tokens included — the limit <see cref="Load"/>'s model enforces
+    /// (<see cref="ModelInfo.MaxTokens"/>) — read from the folder's small config files without touching the weights.
+    /// </summary>
+    /// <exception cref="CheckpointException">A config file is missing or malformed, or the model is not supported.</exception>
+    public static int ReadMaxTokens(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        RejectOnnxOnly(directory);
+        string config = Path.Combine(directory, "config.json");
+        return DetectArchitecture(directory) switch
+        {
+            JinaV4 => JinaV4Model.MaxTextTokens,
+            Bert => BertModel.SequenceLimit(BertConfig.Load(config).MaxPositionEmbeddings, SentenceTransformersConfig.Load(directory).MaxSequenceLength),
+            _ => JinaV3Config.Load(config).MaxPositionEmbeddings,
+        };
+    }
+
+    /// <summary>
+    /// Refuses a folder that holds an ONNX export but no safetensors checkpoint, saying so: the loader would otherwise
+    /// report a missing config.json or model.safetensors and leave the user guessing why.
+    /// </summary>
+    /// <exception cref="CheckpointException">The folder has *.onnx files and no *.safetensors.</exception>
+    public static void RejectOnnxOnly(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (!Directory.Exists(directory) || Directory.EnumerateFiles(directory, "*.safetensors").Any())
+        {
+            return;
+        }
+
+        var onnx = Directory.EnumerateFiles(directory, "*.onnx", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(directory, f))
+            .Order(StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (onnx != null)
+        {
+            throw new CheckpointException(
+                $"{directory} holds an ONNX model ({onnx}), and ONNX is not supported: JinaEmbed runs the safetensors checkpoint itself. " +
+                "A model folder needs config.json, model.safetensors (or model-*-of-*.safetensors shards with model.safetensors.index.json) " +
+                "and tokenizer.json, as the model's Hugging Face repository has them (jinaembed download <org/name> fetches them).");
+        }
+    }
+
     /// <summary>Loads the encoder of a model folder and its pipeline settings.</summary>
     /// <exception cref="CheckpointException">A file is missing or malformed, or the model is not supported.</exception>
     public static LoadedModel Load(string directory, ComputeContext? context = null, Precision precision = Precision.Exact)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        RejectOnnxOnly(directory);
         context ??= new ComputeContext();
         string folderName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
         return DetectArchitecture(directory) switch

@@ -31,7 +31,9 @@ public sealed class InfoCommandTests
         Assert.Equal(893_052, root.GetProperty("parameters").GetInt64());
         Assert.Equal(new FileInfo(Fixtures.Path("tiny-jina-v3", "model.safetensors")).Length, root.GetProperty("weight_bytes").GetInt64());
         Assert.Equal(893_052L * 4, root.GetProperty("memory_estimate").GetProperty("fp32_weight_bytes").GetInt64());
-        Assert.Equal(8192, root.GetProperty("max_tokens").GetInt32());
+        // The limit embed and serve enforce (ModelInfo.MaxTokens), <s> and </s> included.
+        Assert.Equal(8194, root.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(["<s>", "</s>"], root.GetProperty("special_tokens").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("Represent the document for retrieval: ", root.GetProperty("tasks").GetProperty("retrieval.passage").GetProperty("prompt").GetString());
         Assert.Equal(1, root.GetProperty("tasks").GetProperty("retrieval.passage").GetProperty("adapter").GetInt32());
     }

@@ -98,12 +98,12 @@ public sealed class BatchScheduler : IDisposable
 
         if (tokens > Options.MaxRequestTokens)
         {
-            throw new EmbeddingException(EmbeddingErrorKind.TooLarge, $"the request has {tokens} tokens; the limit is {Options.MaxRequestTokens}", "input");
+            throw new EmbeddingException(EmbeddingErrorKind.TooLarge, $"the request has {tokens} tokens; the limit is {Options.MaxRequestTokens}", "input", $"send fewer tokens per request, or raise {nameof(SchedulerOptions)}.{nameof(SchedulerOptions.MaxRequestTokens)}");
         }
 
         if (sequences.Count > Options.QueueCapacity)
         {
-            throw new EmbeddingException(EmbeddingErrorKind.TooLarge, $"the request needs {sequences.Count} sequences; the queue holds at most {Options.QueueCapacity}", "input");
+            throw new EmbeddingException(EmbeddingErrorKind.TooLarge, $"the request needs {sequences.Count} sequences; the queue holds at most {Options.QueueCapacity}", "input", $"send fewer items per request, or raise {nameof(SchedulerOptions)}.{nameof(SchedulerOptions.QueueCapacity)}");
         }
 
         var group = new SequenceGroup(sequences.Count);

@@ -68,7 +68,7 @@ internal sealed class ScheduledEmbedding
             // Refuse as soon as the prepared items pass the request limit, so a request of many images never holds them all.
             if (tokenCount > Scheduler.Options.MaxRequestTokens)
             {
-                throw new EmbeddingException(EmbeddingErrorKind.TooLarge, $"the request has more than {Scheduler.Options.MaxRequestTokens} tokens (input[0..{i}] alone have {tokenCount}); the limit is {Scheduler.Options.MaxRequestTokens}", "input");
+                throw new EmbeddingException(EmbeddingErrorKind.TooLarge, $"the request has more than {Scheduler.Options.MaxRequestTokens} tokens (input[0..{i}] alone have {tokenCount}); the limit is {Scheduler.Options.MaxRequestTokens}", "input", $"send fewer tokens per request, or raise {nameof(SchedulerOptions)}.{nameof(SchedulerOptions.MaxRequestTokens)}");
             }
             sequences[i] = new PendingSequence(prepared.Ids, prepared.Adapter, (states, _) =>
             {

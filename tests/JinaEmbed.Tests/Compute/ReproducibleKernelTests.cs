@@ -89,8 +89,9 @@ public class ReproducibleKernelTests
     public void AttentionOfASequenceDoesNotDependOnItsPlaceInThePackedBatch(IsaTier tier)
     {
         // Sequences of 1…600 tokens (several 256-key blocks) packed after others of odd lengths, so a sequence's
-        // offset in the buffer is never a multiple of a block: its output equals its output alone.
+        // offset in the buffer is never a multiple of a block: its output on three threads equals its output alone on one.
         var context = new ComputeContext(3, tier);
+        var one = new ComputeContext(1, tier);
         const int Heads = 2, D = 64, Width = Heads * D;
         int[] lengths = [3, 600, 1, 257, 45];
         int total = lengths.Sum();
@@ -109,7 +110,7 @@ public class ReproducibleKernelTests
         {
             int first = starts[s], n = lengths[s];
             var alone = new float[n * Width];
-            Attention.SelfAttention(qkv.AsSpan(first * 3 * Width, n * 3 * Width).ToArray(), [0, n], Heads, D, alone, context);
+            Attention.SelfAttention(qkv.AsSpan(first * 3 * Width, n * 3 * Width).ToArray(), [0, n], Heads, D, alone, one);
             AssertBitwise(packed.AsSpan(first * Width, n * Width), alone, $"{tier} bidirectional sequence {s}");
 
             var causalAlone = new float[n * Heads * D];
@@ -123,13 +124,13 @@ public class ReproducibleKernelTests
                 D,
                 causal: true,
                 causalAlone,
-                context);
+                one);
             AssertBitwise(causalPacked.AsSpan(first * Heads * D, n * Heads * D), causalAlone, $"{tier} causal sequence {s}");
         }
     }
 
-    // Row r of every M-row product (M = 1…70, and past the 96-row m-block) equals that row computed with M = 1, with and
-    // without bias, in accumulate mode too, on one thread and on three.
+    // Row r of every M-row product (M = 1…70, and past the 96-row m-block) on one thread and on three equals that row
+    // computed with M = 1 on one thread, with and without bias, in accumulate mode too.
     private static void CheckRowsAgainstSingleRows(WeightMatrix w, float[] bias, IsaTier tier, bool vnni = false)
     {
         var random = new Random(21);
@@ -137,17 +138,19 @@ public class ReproducibleKernelTests
         int most = counts.Max();
         var x = Values(random, most * K);
         var y0 = Values(random, most * N);
+        // The single rows on one thread: the thread count must not change a row's bits either.
+        var one = new ComputeContext(1, tier, vnni);
+        var single = new float[most * N];
+        var singleAccumulated = (float[])y0.Clone();
+        for (int r = 0; r < most; r++)
+        {
+            Gemm.Multiply(x.AsSpan(r * K, K), 1, w, bias, single.AsSpan(r * N, N), one);
+            Gemm.MultiplyAccumulate(x.AsSpan(r * K, K), 1, w, singleAccumulated.AsSpan(r * N, N), one);
+        }
+
         foreach (int threads in new[] { 1, 3 })
         {
             var context = new ComputeContext(threads, tier, vnni);
-            var single = new float[most * N];
-            var singleAccumulated = (float[])y0.Clone();
-            for (int r = 0; r < most; r++)
-            {
-                Gemm.Multiply(x.AsSpan(r * K, K), 1, w, bias, single.AsSpan(r * N, N), context);
-                Gemm.MultiplyAccumulate(x.AsSpan(r * K, K), 1, w, singleAccumulated.AsSpan(r * N, N), context);
-            }
-
             foreach (int m in counts)
             {
                 // The rows at an offset, so the M-row product's rows are other rows than the first M.
@@ -158,7 +161,7 @@ public class ReproducibleKernelTests
                 AssertBitwise(single.AsSpan(offset * N, m * N), y, $"{tier}{(vnni ? " VNNI" : "")}, {threads} threads, M = {m}");
                 Gemm.Multiply(xs, m, w, [], y, context);
                 var noBias = new float[N];
-                Gemm.Multiply(xs[^K..], 1, w, [], noBias, context);
+                Gemm.Multiply(xs[^K..], 1, w, [], noBias, one);
                 AssertBitwise(noBias, y.AsSpan((m - 1) * N, N), $"{tier}{(vnni ? " VNNI" : "")}, {threads} threads, M = {m}, no bias, last row");
                 var accumulated = y0.AsSpan(offset * N, m * N).ToArray();
                 Gemm.MultiplyAccumulate(xs, m, w, accumulated, context);

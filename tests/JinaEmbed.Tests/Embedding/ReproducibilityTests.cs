@@ -197,6 +197,40 @@ public sealed class ReproducibilityTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void TheThreadCountDoesNotChangeTheVectors()
+    {
+        // Threads split rows and output panels, never a sum: one thread and three give the same bits (text and images).
+        var texts = FixtureTexts("all-MiniLM-L6-v2").Texts;
+        using (var one = Embedder.Load(Fixtures.Path("all-MiniLM-L6-v2"), new EmbedderOptions { Threads = 1 }))
+        using (var three = Embedder.Load(Fixtures.Path("all-MiniLM-L6-v2"), new EmbedderOptions { Threads = 3 }))
+        {
+            var a = one.Embed(texts);
+            var b = three.Embed(texts);
+            for (int i = 0; i < texts.Count; i++)
+            {
+                ReproducibleKernelTests.AssertBitwise(a[i], b[i], $"all-MiniLM-L6-v2 text {i}, 1 vs 3 threads");
+            }
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Fixtures.Path("tiny-jina-v4", "expected.json")));
+        var items = document.RootElement.GetProperty("image_cases").EnumerateArray()
+            .Where(c => !c.TryGetProperty("error", out _))
+            .Select(c => EmbeddingInput.FromImageFile(Fixtures.Path("tiny-jina-v4", c.GetProperty("file").GetString()!)))
+            .Concat(FixtureTexts("tiny-jina-v4").Texts.Select(EmbeddingInput.FromText))
+            .ToList();
+        var options = new EmbedOptions { Task = "retrieval.passage", Output = EmbeddingOutput.Both };
+        using var v4One = Embedder.Load(Fixtures.Path("tiny-jina-v4"), new EmbedderOptions { Threads = 1 });
+        using var v4Three = Embedder.Load(Fixtures.Path("tiny-jina-v4"), new EmbedderOptions { Threads = 3 });
+        var r1 = v4One.Embed(new EmbeddingRequest(items, options));
+        var r3 = v4Three.Embed(new EmbeddingRequest(items, options));
+        for (int i = 0; i < items.Count; i++)
+        {
+            ReproducibleKernelTests.AssertBitwise(r1.Embeddings[i], r3.Embeddings[i], $"tiny-jina-v4 item {i}, 1 vs 3 threads");
+            ReproducibleKernelTests.AssertBitwise(r1.MultiVectors![i].Values, r3.MultiVectors![i].Values, $"tiny-jina-v4 item {i}, 1 vs 3 threads (multi-vector)");
+        }
+    }
+
     // Distinct flat input_ids of a fixture's cases (tiny-jina-v3's batch cases hold lists of lists: skipped).
     private static List<int[]> FixtureInputIds(string fixture, string section)
     {

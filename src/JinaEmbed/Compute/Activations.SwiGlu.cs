@@ -22,7 +22,28 @@ public static partial class Activations
         context.For(items, item =>
         {
             int first = item * SwiGluPerItem, n = Math.Min(SwiGluPerItem, count - first);
-            SwiGluRun(gate.AsSpan(first, n), up.AsSpan(first, n), tier);
+            var g = gate.AsSpan(first, n);
+            var u = up.AsSpan(first, n);
+            int i = SwiGluLanes(g, u, tier);
+            if (i < n)
+            {
+                // The tail in padded lanes, as GELU's: a value's bits do not depend on where the buffer ends (issue #17).
+                Span<float> paddedGate = stackalloc float[PaddedTail], paddedUp = stackalloc float[PaddedTail];
+                paddedGate.Clear();
+                paddedUp.Clear();
+                g[i..].CopyTo(paddedGate);
+                u[i..].CopyTo(paddedUp);
+                if (SwiGluLanes(paddedGate, paddedUp, tier) == PaddedTail)
+                {
+                    paddedGate[..(n - i)].CopyTo(g[i..]);
+                    return;
+                }
+
+                for (; i < n; i++)
+                {
+                    g[i] = Silu(g[i]) * u[i];
+                }
+            }
         });
     }
 
@@ -31,7 +52,8 @@ public static partial class Activations
 
     // The exp of VectorMath clamps its input to [−87, 88]: for z < −88 silu is z/(1 + e⁸⁸) ≈ −0 (true value ≈ z·e^z,
     // below 1e-36), for z > 87 it is z/(1 + 1.6e-38) = z: both match the reference to fp32 precision.
-    private static unsafe void SwiGluRun(Span<float> gate, ReadOnlySpan<float> up, IsaTier tier)
+    // Returns how many leading values it handled (all but fewer than one vector's worth; none without vector lanes).
+    private static unsafe int SwiGluLanes(Span<float> gate, ReadOnlySpan<float> up, IsaTier tier)
     {
         int n = gate.Length, i = 0;
         fixed (float* g = gate, u = up)
@@ -62,11 +84,8 @@ public static partial class Activations
                     (z / (Vector<float>.One + Exp(-z)) * Vector.Load(u + i)).Store(g + i);
                 }
             }
-
-            for (; i < n; i++)
-            {
-                g[i] = Silu(g[i]) * u[i];
-            }
         }
+
+        return i;
     }
 }

@@ -16,13 +16,34 @@ public static partial class Activations
         context.For(items, item =>
         {
             var v = values.AsSpan(item * PerItem, Math.Min(PerItem, count - (item * PerItem)));
-            int i = context.Tier == IsaTier.Avx512 ? Gelu512(v) : GeluVector(v);
+            int i = GeluLanes(v, context.Tier);
+            if (i == v.Length)
+            {
+                return;
+            }
+
+            // The last few values run in lanes too (padded), not through the scalar form: a value's bits must not
+            // depend on where the buffer ends, i.e. on what else is in the batch (reproducible vectors, issue #17).
+            Span<float> padded = stackalloc float[PaddedTail];
+            padded.Clear();
+            v[i..].CopyTo(padded);
+            if (GeluLanes(padded, context.Tier) == PaddedTail)
+            {
+                padded[..(v.Length - i)].CopyTo(v[i..]);
+                return;
+            }
+
             for (; i < v.Length; i++)
             {
                 v[i] = Gelu(v[i]);
             }
         });
     }
+
+    // A multiple of every lane count (16, 8, 4), so a padded tail is handled wholly by the vector path where it runs.
+    private const int PaddedTail = 16;
+
+    private static int GeluLanes(Span<float> v, IsaTier tier) => tier == IsaTier.Avx512 ? Gelu512(v) : GeluVector(v);
 
     // 16 lanes with the fp32 exp of VectorMath (the library's Vector.Exp(float) goes through double).
     private static unsafe int Gelu512(Span<float> v)

@@ -1,6 +1,7 @@
 // Blocking and threading around the GEMM micro-kernels: tasks are (block of ≤ 96 rows) × (run of
 // panels); each task walks k in blocks of 256 so one panel slice (16 KB BF16) stays in L1 while the
-// x block (≤ 96 KB) stays in L2, accumulating into y between k-blocks (issue #4).
+// x block (≤ 96 KB) stays in L2, accumulating into y between k-blocks (issue #4). Every row of y is the
+// same sums in the same order whatever M, the row's tile or the thread split (reproducible vectors, issue #17).
 namespace JinaEmbed.Compute;
 
 /// <summary>Plans and runs one GEMM over the context's threads.</summary>
@@ -9,7 +10,7 @@ internal static unsafe class GemmDriver
     private const int KBlock = 256;
     private const int MBlock = 96; // a multiple of every kernel's row count (8, 6, 4)
     private const int MaxChunkPanels = 16;
-    private const int SmallRows = 32;
+    private const int SmallRows = 32; // at most this many rows: each panel's k-blocks back to back (one weight stream)
 
     /// <summary>The fp32-panel micro-kernel of a tier and its row count (reused by attention).</summary>
     public static delegate*<float*, nint, int, byte*, float*, nint, int, int, float*, bool, void> Float32Kernel(IsaTier tier, out int rows)
@@ -44,7 +45,7 @@ internal static unsafe class GemmDriver
             K = k,
             PanelCount = w.PanelCount,
             RowBytes = bf16 ? BFloat16Panel.RowBytes : Float32Panel.RowBytes,
-            KBlock = rows <= SmallRows ? k : KBlock,
+            PanelOuter = rows <= SmallRows,
             Accumulate = accumulate,
         };
         switch (context.Tier)
@@ -109,7 +110,7 @@ internal static unsafe class GemmDriver
         public int Chunks;
         public int ChunkPanels;
         public int KernelRows;
-        public int KBlock;
+        public bool PanelOuter;
         public bool Accumulate;
         public delegate*<float*, nint, int, byte*, float*, nint, int, int, float*, bool, void> Kernel;
 
@@ -118,23 +119,44 @@ internal static unsafe class GemmDriver
             int mBlock = task / Chunks, chunk = task % Chunks;
             int r0 = mBlock * MBlock, rows = Math.Min(MBlock, M - r0);
             int p0 = chunk * ChunkPanels, p1 = Math.Min(PanelCount, p0 + ChunkPanels);
-            nint lda = K, ldy = N;
-            for (int kb = 0; kb < K; kb += KBlock)
+            if (PanelOuter)
             {
-                int kc = Math.Min(KBlock, K - kb);
-                bool accumulate = Accumulate || kb > 0;
+                // Few rows share each weight: walk a panel's k-blocks back to back so its bytes stream in order.
                 for (int p = p0; p < p1; p++)
                 {
-                    byte* b = Panels + ((((long)p * K) + kb) * RowBytes);
-                    int col = p * WeightMatrix.PanelWidth;
-                    int nr = Math.Min(WeightMatrix.PanelWidth, N - col);
-                    float* bias = !accumulate && Bias != null ? Bias + col : null;
-                    for (int i = 0; i < rows; i += KernelRows)
+                    for (int kb = 0; kb < K; kb += KBlock)
                     {
-                        int mr = Math.Min(KernelRows, rows - i);
-                        Kernel(X + ((r0 + i) * lda) + kb, lda, kc, b, Y + ((r0 + i) * ldy) + col, ldy, mr, nr, bias, accumulate);
+                        Block(r0, rows, p, kb);
                     }
                 }
+            }
+            else
+            {
+                for (int kb = 0; kb < K; kb += KBlock)
+                {
+                    for (int p = p0; p < p1; p++)
+                    {
+                        Block(r0, rows, p, kb);
+                    }
+                }
+            }
+        }
+
+        // Rows [r0, r0 + rows) × panel p over k-block kb. The k-blocks of every row are summed in the same order (y
+        // after block 0, + block 1, …) whichever loop order runs them, so a row's bits do not depend on M.
+        private void Block(int r0, int rows, int p, int kb)
+        {
+            nint lda = K, ldy = N;
+            int kc = Math.Min(KBlock, K - kb);
+            bool accumulate = Accumulate || kb > 0;
+            byte* b = Panels + ((((long)p * K) + kb) * RowBytes);
+            int col = p * WeightMatrix.PanelWidth;
+            int nr = Math.Min(WeightMatrix.PanelWidth, N - col);
+            float* bias = !accumulate && Bias != null ? Bias + col : null;
+            for (int i = 0; i < rows; i += KernelRows)
+            {
+                int mr = Math.Min(KernelRows, rows - i);
+                Kernel(X + ((r0 + i) * lda) + kb, lda, kc, b, Y + ((r0 + i) * ldy) + col, ldy, mr, nr, bias, accumulate);
             }
         }
     }

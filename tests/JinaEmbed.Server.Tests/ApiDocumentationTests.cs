@@ -32,7 +32,8 @@ public partial class ApiDocumentationTests
         var mapped = new List<(string Path, string Method)>();
         foreach (var endpoint in server.Server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
         {
-            string path = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            // OpenAPI has no catch-all parameter: a route's {**id} is the document's {id}.
+            string path = "/" + endpoint.RoutePattern.RawText!.TrimStart('/').Replace("{**", "{", StringComparison.Ordinal);
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
             if (endpoint.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is { ExcludeFromDescription: true })
             {

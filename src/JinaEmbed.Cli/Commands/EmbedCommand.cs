@@ -83,7 +83,7 @@ internal static class EmbedCommand
             var created = new List<string>();
             (string Aside, string Path)? setAside = null;
             Func<long>? written = null;
-            var succeeded = false;
+            bool succeeded = false, keepForResume = false;
             try
             {
                 var inputPath = parse.GetValue(input) is { } i && i != "-" ? i : null;
@@ -297,6 +297,7 @@ internal static class EmbedCommand
                     // Stop the other requests; what is written stays a valid, resumable prefix.
                     await stop.CancelAsync().ConfigureAwait(false);
                     await writer.CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+                    keepForResume = e is FleetUnavailableException; // the servers, not the input: --resume continues even from row 0
                     error.WriteLine($"error: {e.Message}");
                     error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: input rows {first + running.Written}–{first + rows - 1} were not embedded; {outputPath ?? "the output"} holds the {running.Written:N0} rows before them.") +
                                     (resumable ? " Run the same command with --resume to continue." : ""));
@@ -337,7 +338,7 @@ internal static class EmbedCommand
             finally
             {
                 // The output streams were closed when the try block's scope ended.
-                if (!succeeded && (written?.Invoke() ?? 0) == 0)
+                if (!succeeded && !keepForResume && (written?.Invoke() ?? 0) == 0)
                 {
                     created.ForEach(File.Delete);
                     if (setAside is var (aside, path))

@@ -180,7 +180,7 @@ public class ImageUrlTests(ImageUrlFixture fixture) : IClassFixture<ImageUrlFixt
         Assert.True(image.GetProperty("url_fetching").GetBoolean());
         Assert.Equal(["localhost", "*.images.test"], image.GetProperty("url_hosts").EnumerateArray().Select(h => h.GetString()));
         Assert.Equal(ImageUrlFixture.MaxBytes, image.GetProperty("url_max_bytes").GetInt64());
-        Assert.Equal(1, image.GetProperty("url_timeout_seconds").GetDouble());
+        Assert.Equal(5, image.GetProperty("url_timeout_seconds").GetDouble());
         Assert.Equal(3, image.GetProperty("url_max_redirects").GetInt32());
         Assert.Equal(20_000_000, image.GetProperty("max_decoded_pixels").GetInt64());
 

@@ -404,7 +404,9 @@ public sealed partial class Tokenizer
     private TokenizerEncoding Build(TokenBuffer a, TokenBuffer? b, bool addSpecialTokens)
     {
         var template = addSpecialTokens && _postProcessor != null ? (b == null ? _postProcessor.Single : _postProcessor.Pair) : null;
-        var total = a.Count + (b?.Count ?? 0) + (template == null ? 0 : _postProcessor!.AddedTokens(b != null));
+        // Counted from the template itself: a template may name a sequence twice (or $B in a single), found by fuzzing.
+        var total = template == null ? a.Count + (b?.Count ?? 0)
+            : template.Sum(piece => piece.IsSequence ? ((piece.IsSecond ? b : a)?.Count ?? 0) : piece.Ids.Length);
         var ids = new int[total];
         var tokens = new string[total];
         var offsets = new (int, int)[total];

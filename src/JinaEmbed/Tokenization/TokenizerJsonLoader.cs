@@ -182,7 +182,15 @@ internal static class TokenizerJsonLoader
                         throw new TokenizerLoadException($"{source}: Unigram unk_id {id} is outside the vocabulary of {n}");
                     }
 
-                    return new UnigramModel(pieces, scores, unkId, Bool(model, "byte_fallback", false));
+                    var unigram = new UnigramModel(pieces, scores, unkId, Bool(model, "byte_fallback", false));
+                    if (!unigram.EncodesEveryText)
+                    {
+                        // Hugging Face loads it and fails on the first text outside the vocabulary; a server would fail
+                        // a user's request for it, so the folder is refused up front (found by fuzzing, issue #17).
+                        throw new TokenizerLoadException($"{source}: the Unigram model has no unk_id (nor byte_fallback with all 256 <0xXX> pieces), so text outside its vocabulary could not be encoded");
+                    }
+
+                    return unigram;
                 }
 
             case "WordPiece":
@@ -205,7 +213,14 @@ internal static class TokenizerJsonLoader
                     }
 
                     var max = model.TryGetProperty("max_input_chars_per_word", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : 100;
-                    return new WordPieceModel(map, Str(model, "unk_token") ?? "[UNK]", Str(model, "continuing_subword_prefix") ?? "##", max);
+                    var unkToken = Str(model, "unk_token") ?? "[UNK]";
+                    if (!map.ContainsKey(unkToken))
+                    {
+                        // As for Unigram without unk_id: a word outside the vocabulary could not be encoded (found by fuzzing).
+                        throw new TokenizerLoadException($"{source}: the WordPiece unk_token '{unkToken}' is not in its vocabulary, so a word outside it could not be encoded");
+                    }
+
+                    return new WordPieceModel(map, unkToken, Str(model, "continuing_subword_prefix") ?? "##", max);
                 }
 
             case "BPE":

@@ -33,6 +33,23 @@ public class TokenizerLoadErrorTests
     }
 
     [Fact]
+    public void Unigram_without_unk_id_is_refused_unless_every_byte_has_a_piece()
+    {
+        // Found by fuzzing (issue #17): it loaded, then the first text outside the vocabulary threw from Encode.
+        var noUnk = Valid().Replace("\"unk_id\":3,", "", StringComparison.Ordinal);
+        Assert.Contains("no unk_id", Assert.Throws<TokenizerLoadException>(() => Tokenizer.FromJson(noUnk)).Message, StringComparison.Ordinal);
+        var nullUnk = Valid().Replace("\"unk_id\":3,", "\"unk_id\":null,", StringComparison.Ordinal);
+        Assert.Throws<TokenizerLoadException>(() => Tokenizer.FromJson(nullUnk));
+
+        // byte_fallback without all 256 <0xXX> pieces does not cover every text either.
+        var partialBytes = noUnk.Replace("\"byte_fallback\":false", "\"byte_fallback\":true", StringComparison.Ordinal);
+        Assert.Throws<TokenizerLoadException>(() => Tokenizer.FromJson(partialBytes));
+
+        // With unk_id the same vocabulary loads and encodes text it has no piece for.
+        Assert.NotEmpty(Tokenizer.FromJson(Valid()).Encode("\u6771\u4EAC").Ids);
+    }
+
+    [Fact]
     public void Unknown_model_and_decoder_types_are_named()
     {
         var wordLevel = Valid().Replace("\"type\":\"Unigram\"", "\"type\":\"WordLevel\"", StringComparison.Ordinal);

@@ -52,6 +52,9 @@ internal sealed class UnigramModel : TokenizerModel
         }
     }
 
+    /// <summary>True when any text can be encoded: an unknown piece becomes unk_id, or its bytes &lt;0xXX&gt; pieces.</summary>
+    internal bool EncodesEveryText => _unkId >= 0 || (_byteIds != null && Array.TrueForAll(_byteIds, id => id >= 0));
+
     public override int VocabularySize => _pieces.Length;
 
     public int UnkId => _unkId;

@@ -59,18 +59,7 @@ internal static class GemmBenchmark
         {
             foreach (bool bf16 in weightTypes)
             {
-                var random = new Random(m + n + k);
-                var x = new float[m * k];
-                for (int i = 0; i < x.Length; i++)
-                {
-                    x[i] = (float)((random.NextDouble() * 2) - 1);
-                }
-
-                var values = new float[n * k];
-                for (int i = 0; i < values.Length; i++)
-                {
-                    values[i] = (float)((random.NextDouble() * 0.07) - 0.035);
-                }
+                var (x, values) = Operands(m, n, k);
 
                 var w = bf16
                     ? WeightMatrix.FromBFloat16(values.Select(v => (ushort)(BitConverter.SingleToInt32Bits(v) >> 16)).ToArray(), n, k)
@@ -124,18 +113,7 @@ internal static class GemmBenchmark
         var rows = new List<object>();
         foreach (var (m, n, k) in shapes)
         {
-            var random = new Random(m + n + k);
-            var x = new float[m * k];
-            for (int i = 0; i < x.Length; i++)
-            {
-                x[i] = (float)((random.NextDouble() * 2) - 1);
-            }
-
-            var values = new float[n * k];
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = (float)((random.NextDouble() * 0.07) - 0.035);
-            }
+            var (x, values) = Operands(m, n, k);
 
             var bf16 = WeightMatrix.FromBFloat16(values.Select(v => (ushort)(BitConverter.SingleToInt32Bits(v) >> 16)).ToArray(), n, k);
             var int8 = WeightMatrix.QuantizeInt8(values, n, k);
@@ -169,5 +147,24 @@ internal static class GemmBenchmark
         }
 
         return best;
+    }
+
+    // x uniform in [−1, 1] and W in ±0.035 (the synthetic checkpoints' weight range), seeded by the shape.
+    private static (float[] X, float[] Values) Operands(int m, int n, int k)
+    {
+        var random = new Random(m + n + k);
+        var x = new float[m * k];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        var values = new float[n * k];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)((random.NextDouble() * 0.07) - 0.035);
+        }
+
+        return (x, values);
     }
 }

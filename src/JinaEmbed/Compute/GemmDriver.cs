@@ -12,6 +12,10 @@ internal static unsafe class GemmDriver
     private const int MaxChunkPanels = 16;
     private const int SmallRows = 32; // at most this many rows: each panel's k-blocks back to back (one weight stream)
 
+    // A product this small (a LoRA delta's [16, r]·[r, 4096] is 0.26 M) takes a few µs on one core: waking the workers
+    // would cost as much as the work. Which thread runs a tile never changes its bits.
+    private const long InlineMultiplyAdds = 1 << 19;
+
     /// <summary>The fp32-panel micro-kernel of a tier and its row count (reused by attention).</summary>
     public static delegate*<float*, nint, int, byte*, float*, nint, int, int, float*, bool, void> Float32Kernel(IsaTier tier, out int rows)
     {
@@ -81,7 +85,7 @@ internal static unsafe class GemmDriver
             job.Y = py;
             job.Panels = bf16 ? (byte*)wb : (byte*)wf;
             int tasks = job.MBlocks * job.Chunks;
-            if (tasks == 1 || threads == 1)
+            if (tasks == 1 || threads == 1 || (long)rows * n * k <= InlineMultiplyAdds)
             {
                 for (int t = 0; t < tasks; t++)
                 {

@@ -13,14 +13,13 @@ internal static unsafe class Int8KernelAvx2
     /// <summary>Rows of x per tile.</summary>
     public const int Rows = 6;
 
-    /// <summary>f[r, j] = Σ_blocks (float)(Σ_block a[r, k]·b[k, j] − 128·Σ_block a[r, k]) · s_x[r, block] (see Int8Fold).</summary>
+    /// <summary>One k-block of a 6 × 32 tile, as <see cref="Int8KernelVnni.Run"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(sbyte* a, nint lda, int depth, byte* b, float* f, int mr, float* scales, int* sums, int blocks)
+    public static void Run(sbyte* a, nint lda, int groups, byte* b, float* f, int mr, float* scales, int* sums, nint stride, bool first)
     {
-        const int width = WeightMatrix.PanelWidth, blockGroups = Int8GemmDriver.KBlock / WeightMatrix.Int8Group;
-        int groups = depth / WeightMatrix.Int8Group;
-        int o1 = blocks * Math.Min(1, mr - 1), o2 = blocks * Math.Min(2, mr - 1), o3 = blocks * Math.Min(3, mr - 1);
-        int o4 = blocks * Math.Min(4, mr - 1), o5 = blocks * Math.Min(5, mr - 1);
+        const int width = WeightMatrix.PanelWidth;
+        nint o1 = stride * Math.Min(1, mr - 1), o2 = stride * Math.Min(2, mr - 1), o3 = stride * Math.Min(3, mr - 1);
+        nint o4 = stride * Math.Min(4, mr - 1), o5 = stride * Math.Min(5, mr - 1);
         sbyte* a0 = a;
         sbyte* a1 = a + (lda * Math.Min(1, mr - 1));
         sbyte* a2 = a + (lda * Math.Min(2, mr - 1));
@@ -31,46 +30,42 @@ internal static unsafe class Int8KernelAvx2
         {
             byte* bp = b + (8 * WeightMatrix.Int8Group * quarter);
             float* fq = f + (8 * quarter);
-            for (int block = 0, g0 = 0; g0 < groups; block++, g0 += blockGroups)
-            {
-                // Lanes of cX0: (output 0, k 0+1), (0, k 2+3), (1, …), …, (3, …); cX1 the same for outputs 4…7.
-                Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-                Vector256<int> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-                int g1 = Math.Min(groups, g0 + blockGroups);
-                for (int g = g0; g < g1; g++)
-                {
-                    var w0 = Avx2.ConvertToVector256Int16(bp);
-                    var w1 = Avx2.ConvertToVector256Int16(bp + 16);
-                    bp += WeightMatrix.PanelWidth * WeightMatrix.Int8Group;
-                    int o = g * WeightMatrix.Int8Group;
-                    var va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a0 + o)).AsSByte());
-                    c00 = Avx2.Add(c00, Avx2.MultiplyAddAdjacent(va, w0));
-                    c01 = Avx2.Add(c01, Avx2.MultiplyAddAdjacent(va, w1));
-                    va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a1 + o)).AsSByte());
-                    c10 = Avx2.Add(c10, Avx2.MultiplyAddAdjacent(va, w0));
-                    c11 = Avx2.Add(c11, Avx2.MultiplyAddAdjacent(va, w1));
-                    va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a2 + o)).AsSByte());
-                    c20 = Avx2.Add(c20, Avx2.MultiplyAddAdjacent(va, w0));
-                    c21 = Avx2.Add(c21, Avx2.MultiplyAddAdjacent(va, w1));
-                    va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a3 + o)).AsSByte());
-                    c30 = Avx2.Add(c30, Avx2.MultiplyAddAdjacent(va, w0));
-                    c31 = Avx2.Add(c31, Avx2.MultiplyAddAdjacent(va, w1));
-                    va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a4 + o)).AsSByte());
-                    c40 = Avx2.Add(c40, Avx2.MultiplyAddAdjacent(va, w0));
-                    c41 = Avx2.Add(c41, Avx2.MultiplyAddAdjacent(va, w1));
-                    va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a5 + o)).AsSByte());
-                    c50 = Avx2.Add(c50, Avx2.MultiplyAddAdjacent(va, w0));
-                    c51 = Avx2.Add(c51, Avx2.MultiplyAddAdjacent(va, w1));
-                }
 
-                bool first = block == 0;
-                Int8Fold.Fold8(fq + (0 * width), Pairs(c00, c01), scales[block], sums[block], first);
-                Int8Fold.Fold8(fq + (1 * width), Pairs(c10, c11), scales[o1 + block], sums[o1 + block], first);
-                Int8Fold.Fold8(fq + (2 * width), Pairs(c20, c21), scales[o2 + block], sums[o2 + block], first);
-                Int8Fold.Fold8(fq + (3 * width), Pairs(c30, c31), scales[o3 + block], sums[o3 + block], first);
-                Int8Fold.Fold8(fq + (4 * width), Pairs(c40, c41), scales[o4 + block], sums[o4 + block], first);
-                Int8Fold.Fold8(fq + (5 * width), Pairs(c50, c51), scales[o5 + block], sums[o5 + block], first);
+            // Lanes of cX0: (output 0, k 0+1), (0, k 2+3), (1, …), …, (3, …); cX1 the same for outputs 4…7.
+            Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+            Vector256<int> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+            for (int g = 0; g < groups; g++)
+            {
+                var w0 = Avx2.ConvertToVector256Int16(bp);
+                var w1 = Avx2.ConvertToVector256Int16(bp + 16);
+                bp += WeightMatrix.PanelWidth * WeightMatrix.Int8Group;
+                int o = g * WeightMatrix.Int8Group;
+                var va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a0 + o)).AsSByte());
+                c00 = Avx2.Add(c00, Avx2.MultiplyAddAdjacent(va, w0));
+                c01 = Avx2.Add(c01, Avx2.MultiplyAddAdjacent(va, w1));
+                va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a1 + o)).AsSByte());
+                c10 = Avx2.Add(c10, Avx2.MultiplyAddAdjacent(va, w0));
+                c11 = Avx2.Add(c11, Avx2.MultiplyAddAdjacent(va, w1));
+                va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a2 + o)).AsSByte());
+                c20 = Avx2.Add(c20, Avx2.MultiplyAddAdjacent(va, w0));
+                c21 = Avx2.Add(c21, Avx2.MultiplyAddAdjacent(va, w1));
+                va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a3 + o)).AsSByte());
+                c30 = Avx2.Add(c30, Avx2.MultiplyAddAdjacent(va, w0));
+                c31 = Avx2.Add(c31, Avx2.MultiplyAddAdjacent(va, w1));
+                va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a4 + o)).AsSByte());
+                c40 = Avx2.Add(c40, Avx2.MultiplyAddAdjacent(va, w0));
+                c41 = Avx2.Add(c41, Avx2.MultiplyAddAdjacent(va, w1));
+                va = Avx2.ConvertToVector256Int16(Vector128.Create(*(int*)(a5 + o)).AsSByte());
+                c50 = Avx2.Add(c50, Avx2.MultiplyAddAdjacent(va, w0));
+                c51 = Avx2.Add(c51, Avx2.MultiplyAddAdjacent(va, w1));
             }
+
+            Int8Fold.Fold8(fq + (0 * width), Pairs(c00, c01), scales[0], sums[0], first);
+            Int8Fold.Fold8(fq + (1 * width), Pairs(c10, c11), scales[o1], sums[o1], first);
+            Int8Fold.Fold8(fq + (2 * width), Pairs(c20, c21), scales[o2], sums[o2], first);
+            Int8Fold.Fold8(fq + (3 * width), Pairs(c30, c31), scales[o3], sums[o3], first);
+            Int8Fold.Fold8(fq + (4 * width), Pairs(c40, c41), scales[o4], sums[o4], first);
+            Int8Fold.Fold8(fq + (5 * width), Pairs(c50, c51), scales[o5], sums[o5], first);
         }
     }
 

@@ -62,7 +62,7 @@ internal static class GemmBenchmark
                 var (x, values) = Operands(m, n, k);
 
                 var w = bf16
-                    ? WeightMatrix.FromBFloat16(values.Select(v => (ushort)(BitConverter.SingleToInt32Bits(v) >> 16)).ToArray(), n, k)
+                    ? Bf16(values, n, k)
                     : WeightMatrix.FromFloat32(values, n, k);
                 var bias = new float[n];
                 var y = new float[m * n];
@@ -115,7 +115,7 @@ internal static class GemmBenchmark
         {
             var (x, values) = Operands(m, n, k);
 
-            var bf16 = WeightMatrix.FromBFloat16(values.Select(v => (ushort)(BitConverter.SingleToInt32Bits(v) >> 16)).ToArray(), n, k);
+            var bf16 = Bf16(values, n, k);
             var int8 = WeightMatrix.QuantizeInt8(values, n, k);
             double flop = 2.0 * m * n * k;
             double bf16Rate = flop / Best(x, m, bf16, n, context, quick) / 1e9;
@@ -144,7 +144,7 @@ internal static class GemmBenchmark
             foreach (var (n, k) in linears)
             {
                 var (_, values) = Operands(layer, n, k);
-                bf16.Add(WeightMatrix.FromBFloat16(values.Select(v => (ushort)(BitConverter.SingleToInt32Bits(v) >> 16)).ToArray(), n, k));
+                bf16.Add(Bf16(values, n, k));
                 int8.Add(WeightMatrix.QuantizeInt8(values, n, k));
             }
         }
@@ -202,6 +202,10 @@ internal static class GemmBenchmark
 
         return best;
     }
+
+    // W [n, k] with each value truncated to BF16 (the checkpoints' storage type).
+    private static WeightMatrix Bf16(float[] values, int n, int k) =>
+        WeightMatrix.FromBFloat16(values.Select(v => (ushort)(BitConverter.SingleToInt32Bits(v) >> 16)).ToArray(), n, k);
 
     // x uniform in [−1, 1] and W in ±0.035 (the synthetic checkpoints' weight range), seeded by the shape.
     private static (float[] X, float[] Values) Operands(int m, int n, int k)

@@ -31,7 +31,7 @@ internal static unsafe class Int8GemmDriver
     /// <summary>k per activation scale (a multiple of the 4-k group): per-row scales lose too much to outlier channels (docs/int8.md).</summary>
     internal const int KBlock = 256;
 
-    private const int MBlock = 96; // a multiple of every int8 kernel's row count (6, 4): f holds whole tiles
+    private const int MBlock = 96; // a multiple of every int8 kernel's row count (6, 4)
     private const int MaxChunkPanels = 16;
     private const int QuantizeRowsPerTask = 16;
 
@@ -259,6 +259,7 @@ internal static unsafe class Int8GemmDriver
             }
         }
 
+        [SkipLocalsInit]
         public void Execute(int task)
         {
             const int width = WeightMatrix.PanelWidth, blockGroups = KBlock / WeightMatrix.Int8Group;
@@ -268,9 +269,11 @@ internal static unsafe class Int8GemmDriver
             int groups = Depth / WeightMatrix.Int8Group;
             long pass = (long)M * Depth, passBlocks = (long)M * Blocks;
 
-            // f [pass, MBlock, 32]: each row tile's fp32 sums until the panel's last k-block.
-            float* f = stackalloc float[Passes * MBlock * width];
-            float* f2 = f + (MBlock * width);
+            // f [pass, tiles · KernelRows, 32]: each row tile's fp32 sums until the panel's last k-block. Not cleared
+            // (SkipLocalsInit): block 0 of every tile writes its rows before anything reads them.
+            int tileRows = (rows + KernelRows - 1) / KernelRows * KernelRows;
+            float* f = stackalloc float[Passes * tileRows * width];
+            float* f2 = f + (tileRows * width);
             for (int p = p0; p < p1; p++)
             {
                 byte* panel = Panels + ((long)p * Depth * width);

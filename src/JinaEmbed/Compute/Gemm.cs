@@ -45,6 +45,29 @@ public static class Gemm
     }
 
     /// <summary>
+    /// Int8 only: one product split in two, <c>y = x·W[0, outputs)ᵀ + bias</c> into y [rows, outputs] and
+    /// <c>side = x·W[outputs, W.Rows)ᵀ</c> into side [rows, W.Rows − outputs], with x quantised once
+    /// (<paramref name="outputs"/> a multiple of 32: the side outputs fill panels of their own).
+    /// </summary>
+    internal static void MultiplySplit(ReadOnlySpan<float> x, int rows, WeightMatrix w, int outputs, ReadOnlySpan<float> bias, Span<float> y, Span<float> side, ComputeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (!w.IsInt8 || w.Columns == 0 || outputs <= 0 || outputs >= w.Rows || outputs % WeightMatrix.PanelWidth != 0)
+        {
+            throw new ArgumentException($"A split product needs an int8 matrix with K > 0 and a split at a panel boundary inside its {w.Rows} outputs, got {outputs}.", nameof(outputs));
+        }
+
+        if (x.Length < (long)rows * w.Columns || y.Length < (long)rows * outputs || side.Length < (long)rows * (w.Rows - outputs) || (!bias.IsEmpty && bias.Length < outputs))
+        {
+            throw new ArgumentException($"Split product: x [{rows}, {w.Columns}], y [{rows}, {outputs}], side [{rows}, {w.Rows - outputs}] and a bias of {outputs} (or none) do not fit the spans given.");
+        }
+
+        Int8GemmDriver.Run(x, rows, w, outputs, bias, y, side, context, mutation: Int8GemmDriver.TestMutation.Value);
+    }
+
+    /// <summary>
     /// Computes <c>y += x·Wᵀ</c> for <paramref name="rows"/> rows of x [rows, W.Columns] into y [rows, W.Rows]: the
     /// micro-kernels' accumulate mode from the first k block on (low-rank updates added without a temporary).
     /// </summary>

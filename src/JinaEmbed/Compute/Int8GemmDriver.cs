@@ -70,11 +70,23 @@ internal static unsafe class Int8GemmDriver
     }
 
     public static void Run(ReadOnlySpan<float> x, int rows, WeightMatrix w, ReadOnlySpan<float> bias, Span<float> y, ComputeContext context, bool accumulate = false, Int8Mutation mutation = Int8Mutation.None)
+        => Run(x, rows, w, w.Rows, bias, y, [], context, accumulate, mutation);
+
+    /// <summary>
+    /// The same, with W's outputs from <paramref name="outputs"/> (a whole number of panels) on written to
+    /// <paramref name="side"/> [rows, W.Rows − outputs] without bias instead of to y [rows, outputs].
+    /// </summary>
+    public static void Run(ReadOnlySpan<float> x, int rows, WeightMatrix w, int outputs, ReadOnlySpan<float> bias, Span<float> y, Span<float> side, ComputeContext context, bool accumulate = false, Int8Mutation mutation = Int8Mutation.None)
     {
         int n = w.Rows, k = w.Columns; // k > 0: Gemm.Multiply answers K = 0 itself
         if (rows == 0 || n == 0)
         {
             return;
+        }
+
+        if (outputs < n && (outputs % WeightMatrix.PanelWidth != 0 || accumulate))
+        {
+            throw new ArgumentException("A side output starts at a panel boundary and is never accumulated.", nameof(outputs));
         }
 
         int depth = w.Int8Depth;
@@ -91,6 +103,9 @@ internal static unsafe class Int8GemmDriver
             Vector = context.Tier >= IsaTier.Avx2,
             Mutation = mutation,
             Passes = w.Int8ResidualActivations ? 2 : 1,
+            Ldy = outputs,
+            SideColumn = outputs,
+            SideWidth = n - outputs,
         };
         job.Kernel = Kernel(context, out job.KernelRows);
         job.MBlocks = (rows + MBlock - 1) / MBlock;
@@ -107,7 +122,7 @@ internal static unsafe class Int8GemmDriver
         int[] sums = ArrayPool<int>.Shared.Rent(job.Passes * rows * blocks);
         try
         {
-            fixed (float* px = x, pb = bias, py = y, pxs = scales, pws = w.Int8Scales)
+            fixed (float* px = x, pb = bias, py = y, pside = side, pxs = scales, pws = w.Int8Scales)
             fixed (byte* pq = codes, pw = w.PackedInt8)
             fixed (int* pxsum = sums)
             {
@@ -117,6 +132,7 @@ internal static unsafe class Int8GemmDriver
                 job.RowSums = pxsum;
                 job.Bias = bias.IsEmpty ? null : pb;
                 job.Y = py;
+                job.Side = pside;
                 job.Panels = pw;
                 job.WeightScales = pws;
 
@@ -204,10 +220,14 @@ internal static unsafe class Int8GemmDriver
         public int* RowSums;
         public float* Bias;
         public float* Y;
+        public float* Side;
         public byte* Panels;
         public float* WeightScales;
         public int M;
         public int N;
+        public int Ldy;
+        public int SideColumn;
+        public int SideWidth;
         public int K;
         public int Depth;
         public int Blocks;
@@ -299,12 +319,14 @@ internal static unsafe class Int8GemmDriver
                     }
                 }
 
-                float* yTile = Y + ((long)r0 * N) + col;
-                Epilogue(f, rows, nr, WeightScales + col, Bias == null ? null : Bias + col, yTile, N, Accumulate, Vector, Mutation);
+                bool side = col >= SideColumn;
+                nint ldy = side ? SideWidth : Ldy;
+                float* yTile = side ? Side + ((long)r0 * SideWidth) + (col - SideColumn) : Y + ((long)r0 * Ldy) + col;
+                Epilogue(f, rows, nr, WeightScales + col, Bias == null || side ? null : Bias + col, yTile, ldy, Accumulate, Vector, Mutation);
                 if (Passes == 2)
                 {
                     // The remainder's product is added to y (bias already in).
-                    Epilogue(f2, rows, nr, WeightScales + col, null, yTile, N, accumulate: true, Vector, Mutation);
+                    Epilogue(f2, rows, nr, WeightScales + col, null, yTile, ldy, accumulate: true, Vector, Mutation);
                 }
             }
         }

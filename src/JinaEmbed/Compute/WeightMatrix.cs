@@ -173,6 +173,29 @@ public sealed class WeightMatrix
         return new WeightMatrix(rows, columns, packed, scales);
     }
 
+    /// <summary>
+    /// Int8 only: a new matrix [Rows + rows, Columns] whose first Rows outputs are this one's (codes and scales copied)
+    /// and whose next ones are <paramref name="data"/> [rows, Columns] quantised the same way, starting a fresh panel
+    /// (Rows must be a whole number of panels). One GEMM then yields both products (LoraLinear's adapter inputs).
+    /// </summary>
+    internal WeightMatrix AppendInt8Rows(ReadOnlySpan<float> data, int rows)
+    {
+        if (_i8 is null || Rows % PanelWidth != 0)
+        {
+            throw new InvalidOperationException("Rows can be appended to an int8 matrix of whole panels only.");
+        }
+
+        CheckShape(data.Length, rows, Columns, nameof(data));
+        var extra = QuantizeInt8(data, rows, Columns);
+        var packed = new byte[_i8.Length + extra._i8!.Length];
+        _i8.CopyTo(packed, 0);
+        extra._i8.CopyTo(packed, _i8.Length);
+        var scales = new float[_i8Scales!.Length + extra._i8Scales!.Length];
+        _i8Scales.CopyTo(scales, 0);
+        extra._i8Scales.CopyTo(scales, _i8Scales.Length);
+        return new WeightMatrix(Rows + rows, Columns, packed, scales, Int8ResidualActivations);
+    }
+
     /// <summary>Reads the int8 code of W[row, column] (tests).</summary>
     internal sbyte Int8At(int row, int column) => (sbyte)(_i8![Int8Index(row, column)] - Int8Quantizer.Offset);
 

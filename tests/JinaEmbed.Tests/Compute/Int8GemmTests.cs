@@ -233,6 +233,55 @@ public class Int8GemmTests
         Assert.Throws<InvalidOperationException>(() => WeightMatrix.FromFloat32(new float[64], 1, 64).WithResidualActivations());
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void SplitProductGivesEachPartsProductBitForBit(IsaTier tier, bool vnni)
+    {
+        // W [64, k] with A [20, k] appended as a panel of its own: y must be x·Wᵀ + b and side x·Aᵀ, the bits of the two
+        // separate products (rows crossing kernel tiles and the 96-row m-block; k crossing activation blocks).
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var context = new ComputeContext(threads, tier, vnni);
+            foreach (var (m, k) in new[] { (1, 3), (5, 300), (20, 256), (150, 1100) })
+            {
+                var random = new Random((m * 13) + k);
+                float[] wValues = Gaussian(random, 64 * k), aValues = Gaussian(random, 20 * k), x = Gaussian(random, m * k), bias = Gaussian(random, 64);
+                var w = WeightMatrix.QuantizeInt8(wValues, 64, k);
+                var a = WeightMatrix.QuantizeInt8(aValues, 20, k);
+                var joined = w.AppendInt8Rows(aValues, 20);
+                Assert.Equal((84, k), (joined.Rows, joined.Columns));
+                Assert.Equal(w.ResidentBytes + a.ResidentBytes, joined.ResidentBytes);
+                foreach (var (plain, fused) in new[] { (w, joined), (w.WithResidualActivations(), joined.WithResidualActivations()) })
+                {
+                    float[] y = new float[m * 64], side = new float[m * 20];
+                    y.AsSpan().Fill(float.NaN);
+                    side.AsSpan().Fill(float.NaN);
+                    Gemm.MultiplySplit(x, m, fused, 64, bias, y, side, context);
+                    string label = $"{tier}/vnni={vnni}/{threads}t m={m} k={k} residual={fused.Int8ResidualActivations}";
+                    var expectedY = new float[m * 64];
+                    Gemm.Multiply(x, m, plain, bias, expectedY, context);
+                    AssertIdentical(expectedY, y, label + " y");
+                    var expectedSide = new float[m * 20];
+                    Gemm.Multiply(x, m, plain.Int8ResidualActivations ? a.WithResidualActivations() : a, [], expectedSide, context);
+                    AssertIdentical(expectedSide, side, label + " side");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void SplitProductRefusesWhatItCannotRun()
+    {
+        var random = new Random(9);
+        var joined = WeightMatrix.QuantizeInt8(Gaussian(random, 64 * 8), 64, 8).AppendInt8Rows(Gaussian(random, 4 * 8), 4);
+        var context = new ComputeContext(1);
+        var x = Gaussian(random, 2 * 8);
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplySplit(x, 2, joined, 40, [], new float[2 * 40], new float[2 * 28], context)); // not a panel boundary
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplySplit(x, 2, joined, 64, [], new float[2 * 64], new float[7], context)); // side too small
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplySplit(x, 2, WeightMatrix.FromFloat32(new float[68 * 8], 68, 8), 64, [], new float[2 * 64], new float[2 * 4], context)); // not int8
+        Assert.Throws<InvalidOperationException>(() => WeightMatrix.QuantizeInt8(new float[40 * 8], 40, 8).AppendInt8Rows(new float[8], 1)); // 40 rows: not whole panels
+    }
+
     [Fact]
     public void ContextVnniFollowsTheTierAndTheFlag()
     {

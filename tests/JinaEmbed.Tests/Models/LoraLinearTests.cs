@@ -94,4 +94,64 @@ public class LoraLinearTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(64, true)] // whole panels: the stacked A (5 tasks × rank 4) rides on the int8 base product
+    [InlineData(70, false)] // a partial last panel: A stays a separate fp32 product
+    public void Int8AdaptersAddTheirTaskDeltaFusedOrNot(int outDim, bool fused)
+    {
+        const int tasks = 5, rank = 4, inDim = 300;
+        const float scale = 0.5f;
+        var random = new Random(outDim);
+        float[] Values(int n) => [.. Enumerable.Range(0, n).Select(_ => (float)((random.NextDouble() * 2) - 1))];
+        var weight = WeightMatrix.QuantizeInt8(Values(outDim * inDim), outDim, inDim);
+        float[] bias = Values(outDim), a = Values(tasks * rank * inDim), b = Values(tasks * outDim * rank);
+        var linear = new LoraLinear(weight, bias, a, b, tasks, rank);
+        Assert.Equal(outDim, linear.Out);
+        Assert.Equal(fused ? outDim + (tasks * rank) : outDim, linear.Weight.Rows);
+        var context = new ComputeContext(2);
+
+        // What each row's x·A_allᵀ must be: the int8 product with A quantised (fused) or the fp32 one (not).
+        var stackedA = fused ? WeightMatrix.QuantizeInt8(a, tasks * rank, inDim) : WeightMatrix.FromFloat32(a, tasks * rank, inDim);
+        foreach (int rows in new[] { 3, 150 })
+        {
+            var x = Values(rows * inDim);
+            var runs = new List<(int Start, int Count, int Adapter)>();
+            for (int start = 0, i = 0; start < rows; i++)
+            {
+                int count = Math.Min(rows - start, 1 + ((i * 29) % 40));
+                runs.Add((start, count, (i % (tasks + 1)) - 1));
+                start += count;
+            }
+
+            var baseY = new float[rows * outDim];
+            Gemm.Multiply(x, rows, weight, bias, baseY, context);
+            var low = new float[rows * tasks * rank];
+            Gemm.Multiply(x, rows, stackedA, [], low, context);
+
+            var y = new float[rows * outDim];
+            linear.Forward(x, rows, y, runs, scale, context);
+            int first = rows / 3, chunk = rows - first;
+            var yChunked = new float[rows * outDim];
+            linear.Forward(x.AsSpan(first * inDim, chunk * inDim).ToArray(), 0, yChunked, first, chunk, first, runs, scale, context);
+            for (int t = 0; t < rows; t++)
+            {
+                int adapter = runs.First(r => t >= r.Start && t < r.Start + r.Count).Adapter;
+                for (int o = 0; o < outDim; o++)
+                {
+                    double expected = baseY[(t * outDim) + o];
+                    for (int r = 0; adapter >= 0 && r < rank; r++)
+                    {
+                        expected += scale * (double)low[(t * tasks * rank) + (adapter * rank) + r] * b[(((adapter * outDim) + o) * rank) + r];
+                    }
+
+                    Assert.True(Math.Abs(expected - y[(t * outDim) + o]) <= 1e-5 * (1 + Math.Abs(expected)), $"rows={rows} token {t} (adapter {adapter}) output {o}: expected {expected}, got {y[(t * outDim) + o]}");
+                    if (t >= first)
+                    {
+                        Assert.Equal(y[(t * outDim) + o], yChunked[(t * outDim) + o]);
+                    }
+                }
+            }
+        }
+    }
 }

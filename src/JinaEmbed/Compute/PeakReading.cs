@@ -13,7 +13,21 @@ public sealed record PeakReading(string Unit, double Best, double Min, double Me
         var sorted = trials.Order().ToArray();
         int n = sorted.Length;
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
-        return new PeakReading(unit, sorted[^1], sorted[0], median, sorted[^1], n);
+        return new PeakReading(unit, sorted[^1], sorted[0], median, sorted[^1], n) { TrialValues = [.. trials] };
+    }
+
+    /// <summary>Every trial's throughput, in the order measured.</summary>
+    public IReadOnlyList<double> TrialValues { get; init; } = [];
+
+    /// <summary>
+    /// The reading over this one's trials and <paramref name="later"/>'s: a probe repeated after the work it is the
+    /// denominator for, so a burst of load during either probe (a build server finishing, a neighbour) cannot set the peak.
+    /// </summary>
+    public PeakReading Merge(PeakReading later)
+    {
+        ArgumentNullException.ThrowIfNull(later);
+        return Unit == later.Unit ? FromTrials(Unit, [.. TrialValues, .. later.TrialValues])
+            : throw new ArgumentException($"Cannot merge a {later.Unit} reading into a {Unit} one.", nameof(later));
     }
 
     /// <summary>

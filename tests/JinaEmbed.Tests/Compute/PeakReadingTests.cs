@@ -17,6 +17,22 @@ public class PeakReadingTests
     }
 
     [Fact]
+    public void MergeTakesTheBestAndSpreadOfBothProbes()
+    {
+        // A probe slowed by load at the start (the bench's first seconds), and one after the work.
+        var before = PeakReading.FromTrials("GFLOP/s", [215, 274, 402, 230, 260]);
+        var merged = before.Merge(PeakReading.FromTrials("GFLOP/s", [431, 428, 419]));
+        Assert.Equal(431, merged.Best);
+        Assert.Equal(215, merged.Min);
+        Assert.Equal(8, merged.Trials);
+        Assert.Equal((274 + 402) / 2.0, merged.Median);
+        Assert.Equal(new double[] { 215, 274, 402, 230, 260, 431, 428, 419 }, merged.TrialValues);
+        Assert.Null(before.Fraction(409.7));
+        Assert.Equal(409.7 / 431, merged.Fraction(409.7));
+        Assert.Throws<ArgumentException>(() => before.Merge(PeakReading.FromTrials("int8 GOP/s", [800])));
+    }
+
+    [Fact]
     public void FractionAboveThePeakIsAMeasurementError()
     {
         var reading = PeakReading.FromTrials("GFLOP/s", [141]);

@@ -89,10 +89,16 @@ internal static class InfoCommand
         {
             Line("memory", $"≈ {Units.Bytes(facts.Fp32WeightBytes)} for fp32 weights + ≈ {Units.Bytes(facts.ActivationBytesPer1000Tokens)} " +
                            "of activations per 1,000 batch tokens (attention scores extra)");
+            Line("int8", Int8Line(facts));
         }
 
         return text.ToString();
     }
+
+    // What --precision int8 does to the linear layers' weights (null: the files have none).
+    private static string? Int8Line(ModelFacts facts) => facts.LinearWeightBytes == 0 ? null
+        : $"--precision int8 holds the linear layers' weights in ≈ {Units.Bytes(facts.Int8LinearWeightBytes)} instead of " +
+          $"{Units.Bytes(facts.LinearWeightBytes)} as stored ({(double)facts.Int8LinearWeightBytes / facts.LinearWeightBytes:0.00}×)";
 
     // The limit as embed and serve enforce it, with the special tokens that count toward it.
     private static string MaxTokensLine(ModelFacts facts) => facts.SpecialTokens.Count == 0
@@ -140,6 +146,7 @@ internal static class InfoCommand
             Line("memory", $"≈ {Units.Bytes(facts.ResidentTextWeightBytes)} of text weights and LoRA, kept as stored ({facts.StorageType ?? "bf16"}; " +
                            $"the {Units.Bytes(facts.VisionWeightBytes)} vision tower is not used for text) + ≈ {Units.Bytes(facts.ActivationBytesPer1000Tokens)} " +
                            "of activations per 1,000 batch tokens");
+            Line("int8", Int8Line(facts));
         }
 
         return text.ToString();
@@ -181,6 +188,8 @@ internal static class InfoCommand
             {
                 ["fp32_weight_bytes"] = facts.Fp32WeightBytes,
                 ["activation_bytes_per_1000_tokens"] = facts.ActivationBytesPer1000Tokens,
+                ["linear_weight_bytes"] = facts.LinearWeightBytes,
+                ["int8_linear_weight_bytes"] = facts.Int8LinearWeightBytes,
             },
         };
         if (facts.IsJinaV4)

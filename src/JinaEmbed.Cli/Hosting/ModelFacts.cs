@@ -4,6 +4,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using JinaEmbed.Checkpoints;
+using JinaEmbed.Compute;
 using JinaEmbed.Models;
 
 namespace JinaEmbed.Cli.Hosting;
@@ -92,6 +93,12 @@ internal sealed record ModelFacts
     /// </summary>
     public long ResidentTextWeightBytes => LoadedWeights.Sum(w => w.Bytes - w.VisionBytes);
 
+    /// <summary>Bytes, as stored, of the text model's linear-layer weight matrices (what <c>--precision int8</c> quantises).</summary>
+    public long LinearWeightBytes => LoadedWeights.Sum(w => w.LinearBytes);
+
+    /// <summary>The same matrices held as int8 (panels, padding and per-row scales; <see cref="WeightMatrix.Int8ResidentBytes"/>).</summary>
+    public long Int8LinearWeightBytes => LoadedWeights.Sum(w => w.Int8LinearBytes);
+
     /// <summary>Bytes of the vision tower's tensors (jina-embeddings-v4).</summary>
     public long VisionWeightBytes => LoadedWeights.Sum(w => w.VisionBytes);
 
@@ -107,7 +114,7 @@ internal sealed record ModelFacts
         : 1000L * ((6L * HiddenSize) + IntermediateSize) * 4;
 
     /// <summary>One safetensors file: its bytes, dtype(s) and parameters.</summary>
-    internal sealed record WeightFile(string Name, long Bytes, string DataTypes, long ParameterCount, long LoraParameterCount, int TensorCount, long VisionBytes = 0);
+    internal sealed record WeightFile(string Name, long Bytes, string DataTypes, long ParameterCount, long LoraParameterCount, int TensorCount, long VisionBytes = 0, long LinearBytes = 0, long Int8LinearBytes = 0);
 
     // jina-embeddings-v4's task LoRA, in the PEFT folder beside the shards.
     private const string AdapterWeights = "adapters/adapter_model.safetensors";
@@ -211,6 +218,7 @@ internal sealed record ModelFacts
     {
         using var file = SafetensorsFile.Open(path);
         var tensors = file.Tensors.Values;
+        var linear = tensors.Where(IsTextLinearWeight).ToList();
         return new WeightFile(
             name,
             new FileInfo(path).Length,
@@ -218,7 +226,18 @@ internal sealed record ModelFacts
             tensors.Sum(t => t.ElementCount),
             tensors.Where(t => t.Name.Contains("lora_", StringComparison.Ordinal)).Sum(t => t.ElementCount),
             file.Tensors.Count,
-            tensors.Where(t => t.Name.StartsWith("visual.", StringComparison.Ordinal)).Sum(t => t.End - t.Begin));
+            tensors.Where(t => t.Name.StartsWith("visual.", StringComparison.Ordinal)).Sum(t => t.End - t.Begin),
+            linear.Sum(t => t.End - t.Begin),
+            linear.Sum(t => WeightMatrix.Int8ResidentBytes(t.Shape[0], t.Shape[1])));
+    }
+
+    // A linear layer's weight [out, in] of the text model: 2-D, and not an embedding table (kept as stored), a LoRA
+    // factor, the vision tower, or a head the engine never loads (v3's pooler, an LM head).
+    private static bool IsTextLinearWeight(SafetensorsTensor tensor)
+    {
+        string n = tensor.Name;
+        return tensor.Shape.Length == 2 && !n.Contains("lora_", StringComparison.Ordinal) && !n.Contains("embed", StringComparison.Ordinal)
+            && !n.StartsWith("visual.", StringComparison.Ordinal) && !n.Contains("pooler", StringComparison.Ordinal) && !n.StartsWith("lm_head", StringComparison.Ordinal);
     }
 
     private static string DataTypeName(TensorDataType type) => type switch

@@ -73,6 +73,18 @@ public sealed class WeightMatrix
         : _i8 is not null ? _i8.Length + ((long)_i8Scales!.Length * sizeof(float))
         : (long)_f32!.Length * sizeof(float);
 
+    /// <summary>
+    /// Bytes an int8 matrix [rows, columns] holds (what <see cref="QuantizeInt8(ReadOnlySpan{float}, int, int)"/> allocates):
+    /// ⌈rows / 32⌉ panels of 32 outputs × columns rounded up to a group of 4, one byte each, and a 4-byte scale per panel output.
+    /// </summary>
+    public static long Int8ResidentBytes(int rows, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        long outputs = (long)(rows + PanelWidth - 1) / PanelWidth * PanelWidth;
+        return (outputs * ((columns + Int8Group - 1) / Int8Group * Int8Group)) + (outputs * sizeof(float));
+    }
+
     /// <summary>Number of 32-wide output panels.</summary>
     internal int PanelCount => (Rows + PanelWidth - 1) / PanelWidth;
 

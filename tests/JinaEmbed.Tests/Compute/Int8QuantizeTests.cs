@@ -6,6 +6,20 @@ namespace JinaEmbed.Tests.Compute;
 public class Int8QuantizeTests
 {
     [Fact]
+    public void ResidentBytesFollowThePanelLayout()
+    {
+        // What `jinaembed info` reports for --precision int8 is what a quantised matrix holds: partial panels and k
+        // groups padded, a scale per panel output.
+        foreach (var (rows, columns) in new[] { (1, 1), (32, 4), (33, 5), (70, 300), (64, 256), (0, 8) })
+        {
+            long expected = WeightMatrix.QuantizeInt8(new float[rows * columns], rows, columns).ResidentBytes;
+            Assert.Equal(expected, WeightMatrix.Int8ResidentBytes(rows, columns));
+        }
+
+        Assert.Equal((64 * 304) + (64 * 4), WeightMatrix.Int8ResidentBytes(33, 301));
+    }
+
+    [Fact]
     public void RoundTripErrorIsAtMostHalfAScaleStep()
     {
         var random = new Random(3);

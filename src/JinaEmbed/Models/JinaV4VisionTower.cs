@@ -42,6 +42,9 @@ public sealed class JinaV4VisionTower
     /// <summary>Bytes the tower's weights hold in memory.</summary>
     public long ResidentBytes => _weights.ResidentBytes;
 
+    /// <summary>The tower's weights (tests read how they were loaded).</summary>
+    internal JinaV4VisionWeights Weights => _weights;
+
     /// <summary>Deliberate deviations from spec §6 (spec §11.4), used only by tests that show the parity tests catch them.</summary>
     internal JinaV4Mutation Mutation { get; set; }
 

@@ -91,12 +91,15 @@ internal sealed class JinaV4VisionWeights
             return values;
         }
 
-        WeightMatrix Matrix(string name)
+        // Int8: every matrix but the MLP's gate/up takes two-pass (≈ 15-bit) activations, as in the language model —
+        // on the full-size synthetic v4 image vectors' min cosine to the exact path went 0.9972 → 0.9982 at no measurable
+        // cost; gate/up as well reached 0.9983 for +25 % image time (docs/int8.md).
+        WeightMatrix Matrix(string name, bool residualActivations = true)
         {
             var (file, tensor) = checkpoint.Get(Prefix + name);
             var matrix = tensor.Shape.Length == 2 ? scratch.Matrix(file, tensor) : scratch.Matrix(file, tensor, tensor.Shape[0], (int)(tensor.ElementCount / tensor.Shape[0]));
             resident += matrix.ResidentBytes;
-            return matrix;
+            return matrix.IsInt8 && residualActivations ? matrix.WithResidualActivations() : matrix;
         }
 
         var blocks = new JinaV4VisionBlock[config.Depth];
@@ -111,9 +114,9 @@ internal sealed class JinaV4VisionWeights
                 Proj = Matrix(p + "attn.proj.weight"),
                 ProjBias = Vector(p + "attn.proj.bias"),
                 Norm2 = Vector(p + "norm2.weight"),
-                Gate = Matrix(p + "mlp.gate_proj.weight"),
+                Gate = Matrix(p + "mlp.gate_proj.weight", residualActivations: false),
                 GateBias = Vector(p + "mlp.gate_proj.bias"),
-                Up = Matrix(p + "mlp.up_proj.weight"),
+                Up = Matrix(p + "mlp.up_proj.weight", residualActivations: false),
                 UpBias = Vector(p + "mlp.up_proj.bias"),
                 Down = Matrix(p + "mlp.down_proj.weight"),
                 DownBias = Vector(p + "mlp.down_proj.bias"),

@@ -66,6 +66,38 @@ public sealed class Int8FidelityTests
         }
     }
 
+    // Images through the int8 vision tower and language model (tiny v4's nine fixture images): measured 1 − min cosine
+    // 9.1e-4 / 2.7e-3 / 3.5e-3 for the three adapters; a doubled scale or a dropped offset correction gives ≥ 0.53.
+    [Theory]
+    [InlineData("retrieval.passage")]
+    [InlineData("code.passage")]
+    [InlineData("text-matching")]
+    public void ImageVectorsStayCloseToTheExactPathAndABrokenQuantisationDoesNot(string task)
+    {
+        const double tolerance = 4e-2;
+        using var exact = Embedder.Load(Fixtures.Path("tiny-jina-v4"), new EmbedderOptions { Threads = 2 });
+        using var int8 = Embedder.Load(Fixtures.Path("tiny-jina-v4"), new EmbedderOptions { Threads = 2, Precision = Precision.Int8 });
+        var images = Directory.GetFiles(Fixtures.Path("tiny-jina-v4", "images")).Order(StringComparer.Ordinal).Select(EmbeddingInput.FromImageFile).ToList();
+        Assert.True(images.Count >= 9);
+        float[][] Embed(Embedder embedder) => [.. embedder.Embed(new EmbeddingRequest(images, new EmbedOptions { Task = task })).Embeddings];
+        var reference = Embed(exact);
+        double distance = 1 - MinCosine(reference, Embed(int8));
+        Assert.True(distance <= tolerance, $"{task}: int8 images 1 − min cosine {distance:E2} > {tolerance:E1}");
+        foreach (var mutation in new[] { Int8Mutation.DoubleWeightScale, Int8Mutation.DropOffsetCorrection })
+        {
+            Int8GemmDriver.TestMutation.Value = mutation;
+            try
+            {
+                double broken = 1 - MinCosine(reference, Embed(int8));
+                Assert.True(broken > tolerance, $"{task}: {mutation} gives images 1 − min cosine {broken:E2}, inside the {tolerance:E1} tolerance");
+            }
+            finally
+            {
+                Int8GemmDriver.TestMutation.Value = Int8Mutation.None;
+            }
+        }
+    }
+
     [Fact]
     public void Int8HalvesTheResidentLinearWeights()
     {
@@ -86,8 +118,18 @@ public sealed class Int8FidelityTests
             Assert.All(new[] { layer.GateProjection, layer.UpProjection }, l => Assert.False(l.Weight.Int8ResidualActivations));
         }
 
+        // The vision tower the same way (measured on images, docs/int8.md): all but the MLP's gate/up.
+        var vision = int8.VisionTower.Weights;
+        Assert.All(new[] { vision.PatchEmbedding, vision.MergerHidden, vision.MergerOut }, m => Assert.True(m.Int8ResidualActivations));
+        foreach (var block in vision.Blocks)
+        {
+            Assert.All(new[] { block.Qkv, block.Proj, block.Down }, m => Assert.True(m.Int8ResidualActivations));
+            Assert.All(new[] { block.Gate, block.Up }, m => Assert.False(m.Int8ResidualActivations));
+        }
+
         using var exact = JinaEmbed.Models.JinaV4Model.Load(Fixtures.Path("tiny-jina-v4"));
         Assert.False(exact.Weights.Layers[0].DownProjection.Weight.Int8ResidualActivations);
+        Assert.False(exact.VisionTower.Weights.Blocks[0].Down.IsInt8);
     }
 
     private static double MinCosine(float[][] a, float[][] b)

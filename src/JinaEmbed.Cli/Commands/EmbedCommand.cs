@@ -77,13 +77,12 @@ internal static class EmbedCommand
         {
             var error = parse.InvocationConfiguration.Error;
 
-            // A run that fails before writing a row leaves nothing behind: the files it created are removed and an older
-            // output of the same name, moved aside while it ran, comes back. One that fails later keeps its rows (and
+            // A run that fails before writing a row leaves nothing behind: the files it created are removed and older
+            // files of the same names, moved aside while it ran, come back. One that fails later keeps its rows (and
             // the .progress beside them) for --resume.
-            var created = new List<string>();
-            (string Aside, string Path)? setAside = null;
+            var outputs = new OutputFiles();
             Func<long>? written = null;
-            bool succeeded = false, keepForResume = false;
+            bool keepForResume = false;
             try
             {
                 var inputPath = parse.GetValue(input) is { } i && i != "-" ? i : null;
@@ -228,23 +227,22 @@ internal static class EmbedCommand
                 }
                 else if (progressPath != null)
                 {
-                    setAside = SetAside(outputPath!);
-                    created.Add(progressPath);
+                    outputs.ClaimInPlace(outputPath!);
+                    outputs.ClaimInPlace(progressPath);
                     ResumableOutput.WriteProgress(progressPath, settings!);
                 }
 
                 if (resumeAt == null && outputPath != null)
                 {
-                    setAside ??= SetAside(outputPath);
-                    created.Add(outputPath);
+                    outputs.ClaimInPlace(outputPath);
                     if (offsetsPath != null)
                     {
-                        created.Add(offsetsPath);
+                        outputs.ClaimInPlace(offsetsPath);
                     }
 
                     if (shardFiles != null && outFormat == OutputFormat.Npy)
                     {
-                        created.Add(VectorWriter.NamesPath(baseOutput!) + partSuffix);
+                        outputs.ClaimInPlace(VectorWriter.NamesPath(baseOutput!) + partSuffix);
                     }
                 }
 
@@ -290,7 +288,7 @@ internal static class EmbedCommand
                     }
 
                     progress?.Finish(items, tokens);
-                    succeeded = true;
+                    outputs.Succeed();
                 }
                 catch (Exception e) when (e is FleetUnavailableException or EmbeddingException && fleet != null)
                 {
@@ -338,18 +336,7 @@ internal static class EmbedCommand
             finally
             {
                 // The output streams were closed when the try block's scope ended.
-                if (!succeeded && !keepForResume && (written?.Invoke() ?? 0) == 0)
-                {
-                    created.ForEach(File.Delete);
-                    if (setAside is var (aside, path))
-                    {
-                        File.Move(aside, path, overwrite: true);
-                    }
-                }
-                else if (setAside is var (aside, _))
-                {
-                    File.Delete(aside);
-                }
+                outputs.Finish(keepInPlace: keepForResume || (written?.Invoke() ?? 0) > 0);
             }
         });
         return command;
@@ -361,20 +348,6 @@ internal static class EmbedCommand
         EmbeddingErrorKind.ContextLengthExceeded => $"{e.Problem} (pass --truncate to cut it).",
         _ => e.Message,
     };
-
-    // An existing output moves to a hidden name beside it until the run has written its first row (null: none).
-    private static (string Aside, string Path)? SetAside(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        var full = Path.GetFullPath(path);
-        var aside = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.previous");
-        File.Move(full, aside);
-        return (aside, full);
-    }
 
     // The server's default task too, so both give the same vectors; models without it use their own default.
     private const string DefaultTask = "text-matching";

@@ -61,6 +61,25 @@ public sealed class ClientCompatibilityCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Embed_FailedMultiVectorRun_KeepsBothOlderNpyFiles()
+    {
+        // The values .npy and its offsets .npy are one output: a run that fails before its first row brings both back
+        // (the offsets file was once overwritten and then deleted, leaving the older values without their offsets).
+        var input = Write("in.txt", string.Join(' ', Enumerable.Repeat("word", 40_000)));
+        var output = Path.Combine(_work.FullName, "out.npy");
+        var offsets = Path.Combine(_work.FullName, "out.offsets.npy");
+        File.WriteAllBytes(output, [1, 2, 3]);
+        File.WriteAllBytes(offsets, [4, 5, 6]);
+        var (exitCode, _, error) = await CliRunner.RunAsync(EmbedCommand.Create(), "embed", "--model", Fixtures.Path("tiny-jina-v4"), "--input", input, "--output", output, "--multivector", "--quiet");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("pass --truncate", error, StringComparison.Ordinal);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(output));
+        Assert.Equal([4, 5, 6], File.ReadAllBytes(offsets));
+        Assert.Equal(["in.txt", "out.npy", "out.offsets.npy"], _work.EnumerateFiles().Select(f => f.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Info_MiniLm_PrintsTheLimitEmbedAndServeEnforce_WithItsSpecialTokens()
     {
         using var embedder = Embedder.Load(MiniLm);

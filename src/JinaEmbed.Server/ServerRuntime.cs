@@ -83,6 +83,10 @@ internal sealed class ServerRuntime : IDisposable
             {
                 state = ServerState.Ready;
                 Logger.LogInformation("Model {Model} ready: hidden size {HiddenSize}, {Tasks} tasks, {Threads} threads", ModelName, loaded.HiddenSize, loaded.Tasks.Count, loaded.Threads);
+                if (Options.Precision == JinaEmbed.Compute.Precision.Int8 && new JinaEmbed.Compute.ComputeContext(1).Int8SpeedWarning is { } slow)
+                {
+                    Logger.LogWarning("{Warning}", slow);
+                }
             }
 
             ready.TrySetResult();

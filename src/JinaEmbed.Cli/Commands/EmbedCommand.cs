@@ -144,6 +144,11 @@ internal static class EmbedCommand
                         embedderOptions = embedderOptions with { MaxBatchTokens = batchBudget };
                     }
 
+                    if (!quietRun)
+                    {
+                        PrecisionOption.WarnIfSlow(embedderOptions.Precision, error);
+                    }
+
                     embedder = Embedder.Load(directory, embedderOptions);
                 }
 

@@ -36,7 +36,9 @@ internal static class EvalCommand
             {
                 var pairs = StsBenchmark.Load(parse.GetValue(data)!);
                 var directory = await model.ResolveAsync(parse, quiet: false, cancellationToken).ConfigureAwait(false);
-                using var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = parse.GetValue(threads), Precision = PrecisionOption.Parse(parse.GetValue(precision)) ?? Compute.Precision.Exact });
+                var precisionValue = PrecisionOption.Parse(parse.GetValue(precision)) ?? Compute.Precision.Exact;
+                PrecisionOption.WarnIfSlow(precisionValue, parse.InvocationConfiguration.Error);
+                using var embedder = Embedder.Load(directory, new EmbedderOptions { Threads = parse.GetValue(threads), Precision = precisionValue });
                 var result = StsBenchmark.Evaluate(embedder, pairs, new EmbedOptions { Task = parse.GetValue(task), Truncate = true });
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pairs        {result.Pairs} ({result.UniqueSentences} distinct sentences)"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spearman     {result.Spearman:F2}"));

@@ -14,6 +14,19 @@ internal static class PrecisionOption
         HelpName = "exact|int8",
     }.AcceptOnlyFromAmong("exact", "int8");
 
+    /// <summary>
+    /// With int8 on a CPU where it runs slower than the exact path (no AVX-VNNI or AVX-512), writes a warning line to
+    /// <paramref name="error"/>; <paramref name="context"/> is this machine's unless given (tests).
+    /// </summary>
+    public static void WarnIfSlow(Precision? precision, TextWriter error, ComputeContext? context = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (precision == Precision.Int8 && (context ?? new ComputeContext(1)).Int8SpeedWarning is { } warning)
+        {
+            error.WriteLine($"warning: {warning}.");
+        }
+    }
+
     /// <summary>The parsed value (null when the flag is absent).</summary>
     public static Precision? Parse(string? value) => value switch
     {

@@ -42,6 +42,19 @@ public sealed class ComputeContext
     /// <summary>True when the int8 GEMM may use AVX-VNNI dot products (u8 × s8 → i32, 256-bit).</summary>
     public bool Vnni { get; }
 
+    /// <summary>The int8 GEMM's instructions on this context: AVX-VNNI, AVX-512BW or AVX2 (pmaddwd), or portable.</summary>
+    public string Int8Kernel => Vnni ? "AVX-VNNI" : Tier == IsaTier.Avx512 ? "AVX-512BW" : Tier == IsaTier.Avx2 ? "AVX2" : "portable";
+
+    /// <summary>
+    /// True where the int8 path outruns the exact one (measured GEMMs: VNNI ≈ 2×, AVX-512BW ≈ 1.3×; AVX2 ≈ 0.7×,
+    /// docs/int8.md).
+    /// </summary>
+    public bool Int8OutrunsExact => Vnni || Tier == IsaTier.Avx512;
+
+    /// <summary>Null where <see cref="Int8OutrunsExact"/>; else a line for a startup warning saying what int8 still gives.</summary>
+    public string? Int8SpeedWarning => Int8OutrunsExact ? null
+        : $"int8 on this CPU ({Int8Kernel}, no AVX-VNNI or AVX-512) runs slower than the exact path (≈ 0.7× measured on AVX2, docs/int8.md); it still halves the weights' memory";
+
     /// <summary>A shared single-threaded context for tests and small work.</summary>
     public static ComputeContext Default { get; } = new();
 

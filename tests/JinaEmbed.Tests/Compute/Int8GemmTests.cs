@@ -283,6 +283,25 @@ public class Int8GemmTests
     }
 
     [Fact]
+    public void ContextNamesTheInt8KernelAndWarnsWhereItIsSlowerThanExact()
+    {
+        Assert.Equal(("portable", false), (new ComputeContext(1, IsaTier.Portable).Int8Kernel, new ComputeContext(1, IsaTier.Portable).Int8OutrunsExact));
+        var avx2 = new ComputeContext(1, IsaTier.Avx2, vnni: false);
+        Assert.Equal(ComputeContext.DetectTier() >= IsaTier.Avx2 ? "AVX2" : "portable", avx2.Int8Kernel);
+        Assert.False(avx2.Int8OutrunsExact);
+        Assert.Contains("slower than the exact path", avx2.Int8SpeedWarning, StringComparison.Ordinal);
+        if (ComputeContext.DetectTier() == IsaTier.Avx512)
+        {
+            var bw = new ComputeContext(1, IsaTier.Avx512, vnni: false);
+            Assert.Equal(("AVX-512BW", true, null), (bw.Int8Kernel, bw.Int8OutrunsExact, bw.Int8SpeedWarning));
+        }
+
+        var here = new ComputeContext(1);
+        Assert.Equal(here.Vnni, here.Int8Kernel == "AVX-VNNI");
+        Assert.Equal(here.Int8OutrunsExact, here.Int8SpeedWarning is null);
+    }
+
+    [Fact]
     public void ContextVnniFollowsTheTierAndTheFlag()
     {
         Assert.False(new ComputeContext(1, IsaTier.Portable).Vnni);

@@ -232,8 +232,7 @@ internal static class EmbedCommand
                 }
                 else if (progressPath != null)
                 {
-                    outputs.ClaimInPlace(outputPath!);
-                    outputs.ClaimInPlace(progressPath);
+                    outputs.ClaimInPlace(progressPath); // the output itself is claimed just below
                     ResumableOutput.WriteProgress(progressPath, settings!);
                 }
 

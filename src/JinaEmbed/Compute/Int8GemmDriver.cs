@@ -73,8 +73,9 @@ internal static unsafe class Int8GemmDriver
         => Run(x, rows, w, w.Rows, bias, y, [], context, accumulate, mutation);
 
     /// <summary>
-    /// The same, with W's outputs from <paramref name="outputs"/> (a whole number of panels) on written to
-    /// <paramref name="side"/> [rows, W.Rows − outputs] without bias instead of to y [rows, outputs].
+    /// The same, with W's outputs from <paramref name="outputs"/> on written to <paramref name="side"/>
+    /// [rows, W.Rows − outputs] without bias instead of to y [rows, outputs] (Gemm.MultiplySplit checks that the split
+    /// falls on a panel boundary and that nothing is accumulated).
     /// </summary>
     public static void Run(ReadOnlySpan<float> x, int rows, WeightMatrix w, int outputs, ReadOnlySpan<float> bias, Span<float> y, Span<float> side, ComputeContext context, bool accumulate = false, Int8Mutation mutation = Int8Mutation.None)
     {
@@ -82,11 +83,6 @@ internal static unsafe class Int8GemmDriver
         if (rows == 0 || n == 0)
         {
             return;
-        }
-
-        if (outputs < n && (outputs % WeightMatrix.PanelWidth != 0 || accumulate))
-        {
-            throw new ArgumentException("A side output starts at a panel boundary and is never accumulated.", nameof(outputs));
         }
 
         int depth = w.Int8Depth;
@@ -103,8 +99,7 @@ internal static unsafe class Int8GemmDriver
             Vector = context.Tier >= IsaTier.Avx2,
             Mutation = mutation,
             Passes = w.Int8ResidualActivations ? 2 : 1,
-            Ldy = outputs,
-            SideColumn = outputs,
+            Outputs = outputs,
             SideWidth = n - outputs,
         };
         job.Kernel = Kernel(context, out job.KernelRows);
@@ -225,8 +220,7 @@ internal static unsafe class Int8GemmDriver
         public float* WeightScales;
         public int M;
         public int N;
-        public int Ldy;
-        public int SideColumn;
+        public int Outputs; // y's row length; the columns from here on go to Side
         public int SideWidth;
         public int K;
         public int Depth;
@@ -319,9 +313,9 @@ internal static unsafe class Int8GemmDriver
                     }
                 }
 
-                bool side = col >= SideColumn;
-                nint ldy = side ? SideWidth : Ldy;
-                float* yTile = side ? Side + ((long)r0 * SideWidth) + (col - SideColumn) : Y + ((long)r0 * Ldy) + col;
+                bool side = col >= Outputs;
+                nint ldy = side ? SideWidth : Outputs;
+                float* yTile = side ? Side + ((long)r0 * SideWidth) + (col - Outputs) : Y + ((long)r0 * Outputs) + col;
                 Epilogue(f, rows, nr, WeightScales + col, Bias == null || side ? null : Bias + col, yTile, ldy, Accumulate, Vector, Mutation);
                 if (Passes == 2)
                 {
